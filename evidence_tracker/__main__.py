@@ -1,0 +1,3 @@
+from evidence_tracker.cli import main
+
+main()
