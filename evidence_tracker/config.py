@@ -1,0 +1,156 @@
+"""Configuration, merged in one place from numbered layers.
+
+1. defaults (`Settings` field defaults)
+2. a TOML file: `--config PATH`, else `evidence-tracker.toml` in the working directory if present
+   (keys as in `Settings`, optionally under a `[evidence-tracker]` table)
+3. environment: `NCBI_API_KEY`, `NCBI_EMAIL`, and `EVIDENCE_TRACKER_<FIELD>` for any field
+4. command-line flags
+
+Nothing here runs at import time; `load_settings` is called by the CLI only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+from evidence_tracker.errors import ConfigError
+from evidence_tracker.thresholds import CHECKS
+
+DEFAULT_CONFIG_FILE = "evidence-tracker.toml"
+NCBI_EUTILS = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+SECRET_FIELDS = ("api_key",)
+FAIL_ON_CHOICES = tuple(CHECKS)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of a run. Paths are kept as given; the CLI resolves them."""
+
+    claims: tuple[str, ...] = ("claims",)
+    out: str = "reports"
+    source: str = "auto"  # auto | pubmed | library
+    eutils_url: str = NCBI_EUTILS
+    library: tuple[str, ...] = ("claims/library",)
+    email: str = ""
+    api_key: str = ""
+    tool: str = "evidence-tracker"
+    cache: str = ""  # default: <out>/pubmed-cache.sqlite
+    store: str = ""  # default: <out>/evidence-tracker.sqlite
+    search_ttl_hours: float = 20.0
+    record_ttl_days: float = 30.0
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+    max_retries: int = 4
+    retry_budget_seconds: float = 300.0
+    retmax: int = 100
+    refresh: bool = False
+    offline: bool = False
+    rules: str = ""  # an extra language-rules YAML file
+    fail_on: tuple[str, ...] = ("retracted",)
+    config_file: str = field(default="", metadata={"internal": True})
+
+    @property
+    def cache_path(self) -> Path:
+        return Path(self.cache) if self.cache else Path(self.out) / "pubmed-cache.sqlite"
+
+    @property
+    def store_path(self) -> Path:
+        return Path(self.store) if self.store else Path(self.out) / "evidence-tracker.sqlite"
+
+    def redacted(self) -> dict[str, Any]:
+        """All settings as plain data, secrets replaced by a marker saying whether they are set."""
+        data = dataclasses.asdict(self)
+        for name in SECRET_FIELDS:
+            data[name] = "<set, redacted>" if data[name] else "<not set>"
+        data["cache"], data["store"] = str(self.cache_path), str(self.store_path)
+        return data
+
+
+_FIELDS = {f.name: f for f in fields(Settings)}
+
+
+def _coerce(name: str, value: Any, origin: str) -> Any:
+    """Convert `value` from `origin` (file, env var or flag) to the type of field `name`."""
+    kind = type(_FIELDS[name].default)
+    try:
+        if kind is tuple:
+            items = value.split(",") if isinstance(value, str) else list(value)
+            return tuple(str(v).strip() for v in items if str(v).strip())
+        if kind is bool:
+            if isinstance(value, str):
+                if value.lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+                    raise ValueError(value)
+                return value.lower() in ("1", "true", "yes", "on")
+            return bool(value)
+        return kind(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{origin}: {name}: '{value}' is not a valid "
+                          f"{kind.__name__}") from None
+
+
+def _file_layer(path: Path, explicit: bool) -> dict[str, Any]:
+    if not path.exists():
+        if explicit:
+            raise ConfigError(f"{path}:0: config: no such file")
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}:{getattr(exc, 'lineno', 0) or 0}: config: {exc}") from None
+    data = data.get("evidence-tracker", data)
+    values = {}
+    for key, value in data.items():
+        name = key.replace("-", "_")
+        if name not in _FIELDS or name == "config_file":
+            raise ConfigError(f"{path}:0: {key}: unknown setting, expected one of "
+                              f"{', '.join(n for n in _FIELDS if n != 'config_file')}")
+        values[name] = _coerce(name, value, str(path))
+    return values
+
+
+def _env_layer(env: Mapping[str, str]) -> dict[str, Any]:
+    values = {}
+    for name in _FIELDS:
+        var = f"EVIDENCE_TRACKER_{name.upper()}"
+        if env.get(var):
+            values[name] = _coerce(name, env[var], f"environment {var}")
+    if env.get("NCBI_API_KEY"):
+        values["api_key"] = env["NCBI_API_KEY"]
+    if env.get("NCBI_EMAIL"):
+        values["email"] = env["NCBI_EMAIL"]
+    return values
+
+
+def load_settings(flags: Mapping[str, Any], *, env: Mapping[str, str] | None = None,
+                  config_file: str | None = None) -> Settings:
+    """Merge defaults, config file, environment (`env`, default os.environ) and `flags`."""
+    env = os.environ if env is None else env
+    explicit = bool(config_file)
+    path = Path(config_file or env.get("EVIDENCE_TRACKER_CONFIG") or DEFAULT_CONFIG_FILE)
+    merged: dict[str, Any] = {}
+    merged.update(_file_layer(path, explicit or "EVIDENCE_TRACKER_CONFIG" in env))
+    merged.update(_env_layer(env))
+    merged.update({k: _coerce(k, v, f"--{k.replace('_', '-')}") for k, v in flags.items()
+                   if v is not None and v != () and k in _FIELDS})
+    merged["config_file"] = str(path) if path.exists() else ""
+    settings = Settings(**merged)
+    _validate(settings)
+    return settings
+
+
+def _validate(settings: Settings) -> None:
+    if settings.source not in ("auto", "pubmed", "library"):
+        raise ConfigError(f"source: '{settings.source}' is not one of auto, pubmed, library")
+    for name in settings.fail_on:
+        if name not in FAIL_ON_CHOICES:
+            raise ConfigError(f"fail_on: '{name}' is not one of {', '.join(FAIL_ON_CHOICES)}")
+    for name in ("search_ttl_hours", "record_ttl_days", "connect_timeout", "read_timeout"):
+        if getattr(settings, name) <= 0:
+            raise ConfigError(f"{name}: must be greater than 0")
+    if not settings.eutils_url.startswith(("http://", "https://")):
+        raise ConfigError(f"eutils_url: '{settings.eutils_url}' is not an http(s) URL")
