@@ -12,7 +12,9 @@ Nothing here runs at import time; `load_settings` is called by the CLI only.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -99,18 +101,30 @@ def _file_layer(path: Path, explicit: bool) -> dict[str, Any]:
             raise ConfigError(f"{path}:0: config: no such file")
         return {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}:{getattr(exc, 'lineno', 0) or 0}: config: {exc}") from None
+        line = re.search(r"at line (\d+)", str(exc))
+        raise ConfigError(f"{path}:{line.group(1) if line else 0}: config: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}:0: config: cannot be read ({exc.strerror})") from None
     data = data.get("evidence-tracker", data)
     values = {}
     for key, value in data.items():
         name = key.replace("-", "_")
+        origin = f"{path}:{_key_line(text, key)}"
         if name not in _FIELDS or name == "config_file":
-            raise ConfigError(f"{path}:0: {key}: unknown setting, expected one of "
-                              f"{', '.join(n for n in _FIELDS if n != 'config_file')}")
-        values[name] = _coerce(name, value, str(path))
+            close = difflib.get_close_matches(name, list(_FIELDS), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise ConfigError(f"{origin}: {key}: unknown setting{hint}")
+        values[name] = _coerce(name, value, origin)
     return values
+
+
+def _key_line(text: str, key: str) -> int:
+    """1-based line where `key` is set in a TOML text (0 when not found)."""
+    found = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.M)
+    return text.count("\n", 0, found.start()) + 1 if found else 0
 
 
 def _env_layer(env: Mapping[str, str]) -> dict[str, Any]:
