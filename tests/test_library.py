@@ -211,3 +211,5 @@ def test_missing_path_and_empty_directory_are_bad_input(tmp_path):
         LibrarySource([tmp_path / "nowhere.xml"])
     with pytest.raises(BadInput, match="holds no .xml, .nbib, .txt or .medline file"):
         LibrarySource([tmp_path])
+    with pytest.raises(BadInput, match="no library file given"):
+        LibrarySource([])

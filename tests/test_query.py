@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from evidence_tracker.errors import BadInput
@@ -32,7 +34,11 @@ CASE = Record(
     journal="Cureus", journal_iso="Cureus", year=2021, pub_date="2021",
     publication_types=("Case Reports", "Retracted Publication"),
 )
-ALL = (NEEDLING, RAT, CASE)
+TRIAL = Record(
+    pmid="404", title="Needling versus sham: a meta-analysis", journal="Pain", year=2016,
+    publication_types=("Randomized Controlled Trial",), mesh_terms=("Dry Needling",),
+)
+ALL = (NEEDLING, RAT, CASE, TRIAL)
 
 
 def hits(query: str) -> set[str]:
@@ -42,26 +48,27 @@ def hits(query: str) -> set[str]:
 @pytest.mark.parametrize("query, expected", [
     ("needling AND rats", set()),
     ("needling and pain", {"101"}),
-    ("needling OR rats", {"101", "202", "303"}),
-    ("needling NOT pneumothorax", {"101"}),
-    ("needling not pneumothorax", {"101"}),
+    ("needling OR rats", {"101", "202", "303", "404"}),
+    ("needling NOT pneumothorax", {"101", "404"}),
+    ("needling not pneumothorax", {"101", "404"}),
     ("needling pain", {"101"}),  # implicit AND
     # left to right, no precedence: (rats OR pneumothorax) AND needling
     ("rats OR pneumothorax AND needling", {"303"}),
     ("rats OR (pneumothorax AND needling)", {"202", "303"}),
-    ("needling NOT (rats OR pneumothorax)", {"101"}),
-    ("((needling))", {"101", "303"}),
+    ("needling NOT (rats OR pneumothorax)", {"101", "404"}),
+    ("((needling))", {"101", "303", "404"}),
 ])
 def test_operators(query, expected):
     assert hits(query) == expected
 
 
 @pytest.mark.parametrize("query, expected", [
-    ('"dry needling"', {"101"}),
-    ("dry-needling", {"101"}),  # hyphen = phrase
+    ('"dry needling"', {"101", "404"}),  # title, abstract or MeSH
+    ("\u201cdry needling\u201d[ti]", {"101"}),  # typographic quotes pasted from a document
+    ("dry-needling", {"101", "404"}),  # hyphen = phrase
     ('"needling dry"', set()),  # phrase = consecutive, in order
     ('"trigger points"', {"101"}),  # inline markup ignored
-    ("needl*", {"101", "202", "303"}),
+    ("needl*", {"101", "202", "303", "404"}),
     ("needle*", {"202"}),
     ("needle", set()),  # whole words only
     ('"trigger point*"', {"101"}),
@@ -76,7 +83,7 @@ def test_terms(query, expected):
 
 
 @pytest.mark.parametrize("query, expected", [
-    ("needling[ti]", {"101", "303"}),
+    ("needling[ti]", {"101", "303", "404"}),
     ("trials[ti]", set()),
     ("trials[ab]", {"101"}),
     ("myofascial[ab]", set()),
@@ -84,8 +91,9 @@ def test_terms(query, expected):
     ("humans[tiab]", set()),
     ("humans[tw]", {"101"}),
     ('"systematic review"[tw]', {"101"}),
-    ("Dry Needling[mh]", {"101"}),
-    ('"dry needling"[mesh]', {"101"}),
+    ("Dry Needling[mh]", {"101", "404"}),
+    ('"dry needling"[mesh]', {"101", "404"}),
+    ('"Dry Needling/methods"[mh]', {"101", "404"}),
     ("needling[mh]", set()),  # descriptor name, not a word in it
     ("neck*[mh]", {"101"}),
     ("Rats[majr]", {"202"}),
@@ -93,6 +101,10 @@ def test_terms(query, expected):
     ("Rats[MeSH Terms]", {"202"}),
     ("case reports[pt]", {"303"}),
     ("journal article[Publication Type]", {"101", "202"}),
+    ("randomized controlled trial[pt]", {"404"}),
+    ("clinical trial[pt]", {"404"}),  # PubMed includes the narrower types
+    ("review[pt]", {"101"}),
+    ("systematic review[pt]", {"101"}),
     ("journal[pt]", set()),
     ("Tough EA[au]", {"101"}),
     ("Tough E[au]", {"101", "303"}),
@@ -108,8 +120,8 @@ def test_terms(query, expected):
     ("2019/03/06:2030[dp]", {"303"}),
     ("2019/03/05[dp]", {"101"}),
     ('"2017"[dp] : "2019/02"[dp]', {"202"}),
-    ("systematic[sb]", {"101"}),
-    ("medline[sb]", {"101", "202"}),
+    ("systematic[sb]", {"101", "404"}),  # by type, or by "meta-analysis" in the title
+    ("medline[sb]", {"101", "202", "404"}),
     ("hasabstract[sb]", {"101", "202"}),
     ('"free full text"[sb]', {"101"}),
     ('"retracted publication"[sb]', {"303"}),
@@ -117,6 +129,7 @@ def test_terms(query, expected):
     ("10.2147/jpr.s154728[doi]", {"101"}),
     ("PMC6590623[aid]", {"101"}),
     ("202[pmid]", {"202"}),
+    ("202[all]", {"202"}),
     ("303[uid]", {"303"}),
     ("PMC6590623[pmcid]", {"101"}),
     ("6590623[pmcid]", {"101"}),
@@ -141,7 +154,7 @@ def test_fields(query, expected):
 
 def test_matches_takes_a_parsed_query():
     node = parse_query("needling[ti] NOT rats")
-    assert [matches(node, r) for r in ALL] == [True, False, True]
+    assert [matches(node, r) for r in ALL] == [True, False, True, True]
 
 
 def test_rendering_parses_back_to_the_same_tree():
@@ -178,6 +191,7 @@ def test_rendering_parses_back_to_the_same_tree():
                 " pubmed pmc, retracted publication, systematic) (at character 1)"),
     ('"--"[ti]', "term '--' has nothing to search for (at character 1)"),
     ("a : b", "':' has no term before it (at character 3)"),
+    ('"a b"[tiab:~3]', "unknown field tag [tiab:~3]"),
 ])
 def test_syntax_errors_say_what_and_where(query, message):
     with pytest.raises(QuerySyntaxError) as caught:
@@ -190,3 +204,25 @@ def test_error_position_is_zero_based_attribute():
     with pytest.raises(QuerySyntaxError) as caught:
         parse_query("pain AND (neck")
     assert caught.value.position == 9
+
+
+def test_text_normalisation_keeps_comparisons_and_non_latin_letters():
+    record = Record(pmid="505", title="Effect of <sup>β</sup>-blockers on pain",
+                    abstract=(AbstractSection("Pain fell (p < 0.05) and x > 3 in Peñas' cohort."),))
+    assert search_records('"β blockers"[ti]', [record]) == [record]
+    assert search_records('"p 0 05"[ab] AND x[ab] AND penas[ab]', [record]) == [record]
+
+
+def test_query_engine_is_pure():
+    """The engine runs inside the pure core: no I/O, network, storage or clock imports."""
+    import ast
+
+    import evidence_tracker.pubmed.query as module
+
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree)
+                if isinstance(node, (ast.Import, ast.ImportFrom))
+                for alias in (node.names if isinstance(node, ast.Import)
+                              else [ast.alias(node.module or "")])}
+    assert not imported & {"requests", "sqlite3", "jinja2", "pandas", "datetime", "time", "os",
+                           "pathlib", "io", "Bio"}

@@ -74,12 +74,14 @@ class LibrarySource:
 
     def __init__(self, paths: Iterable[str | Path]) -> None:
         self.files = tuple(library_files(paths))
+        if not self.files:
+            raise BadInput("no library file given (expected PubMed XML or MEDLINE files)")
         by_pmid: dict[str, Record] = {}
         for path in self.files:
             by_pmid.update((r.pmid, r) for r in read_library_file(path))
         self._by_pmid = by_pmid
         self._indexed = sorted((query.index(r) for r in by_pmid.values()), key=_recent_first)
-        self.as_of = _newest_mtime(self.files) if self.files else ""
+        self.as_of = _newest_mtime(self.files)
 
     @property
     def records(self) -> tuple[Record, ...]:

@@ -10,8 +10,9 @@ The subset of PubMed syntax understood here:
   phrase, as in PubMed: `low back pain[mh]` is `"low back pain"[mh]`.
 - Field tags (short or PubMed's long names): `[tiab]` title, abstract and author keywords;
   `[ti]`; `[ab]`; `[tw]` text words (title, abstract, MeSH, keywords, publication types);
-  `[mh]` (also `[mesh]`, `[majr]`, `[mh:noexp]`; MeSH descriptor names, exact or truncated);
-  `[pt]` publication type (exact name); `[au]` author (`Tough EA`, `Tough E`, `Tough`) and `[1au]`
+  `[mh]` (also `[mesh]`, `[majr]`, `[mh:noexp]`; MeSH descriptor names, exact or truncated; a
+  `/qualifier` is dropped); `[pt]` publication type by name, with the few narrower types PubMed
+  includes (`BROADER_TYPES`: `clinical trial[pt]` finds RCTs); `[au]` author (`Tough EA`, `Tough E`, `Tough`) and `[1au]`
   first author; `[dp]` publication date `2015`, `2015/03`, `2015/03/01` or a range `2015:2020`,
   `2015/01/01:2020` (also `"2015"[dp] : "2020"[dp]`); `[sb]` subsets (see `SUBSETS`;
   `systematic[sb]` = Systematic Review or Meta-Analysis type, or those words in the title);
@@ -26,7 +27,8 @@ Matching is case-insensitive and accent-insensitive on whole words; punctuation 
 separate words (`dry-needling` = `"dry needling"`); inline markup is ignored. MeSH is matched by
 descriptor name only: offline there is no tree, so `pain[mh]` does not find `Chronic Pain`
 (PubMed explodes it), and `[majr]` cannot tell major topics apart. Identifiers containing
-brackets, quotes or parentheses must be quoted. Evaluation runs on `IndexedRecord`s, which hold
+brackets, quotes or parentheses must be quoted. Not supported (a syntax error, never a silent
+miss): other field tags, proximity searches (`"a b"[tiab:~3]`), `[pt:noexp]`. Evaluation runs on `IndexedRecord`s, which hold
 each record's normalised texts, computed once.
 """
 
@@ -78,20 +80,34 @@ _OPERATORS = ("AND", "OR", "NOT")
 _DROP_FROM_JOURNALS = frozenset({"the", "and"})  # "&" vs "and", "The Journal" vs "Journal"
 _LANGUAGES = {"english": "eng", "french": "fre", "german": "ger", "spanish": "spa",
               "italian": "ita", "chinese": "chi", "japanese": "jpn", "portuguese": "por"}
-_MARKUP = re.compile(r"<[^>]{0,200}>")
-_NON_WORD = re.compile(r"[^0-9a-z]+")
+# Publication types PubMed also finds under a broader one (`clinical trial[pt]` finds RCTs).
+BROADER_TYPES: Mapping[str, tuple[str, ...]] = {
+    "randomized controlled trial": ("controlled clinical trial", "clinical trial"),
+    "controlled clinical trial": ("clinical trial",),
+    "pragmatic clinical trial": ("clinical trial",),
+    **{f"clinical trial phase {n}": ("clinical trial",) for n in ("i", "ii", "iii", "iv")},
+    "systematic review": ("review",),
+}
+_MARKUP = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")  # tags, not "p < 0.05 > x"
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 def words(text: str) -> tuple[str, ...]:
     """Normalised words of `text`: markup dropped, accents stripped, case folded, split on the rest."""
-    plain = unicodedata.normalize("NFKD", _MARKUP.sub("", text))
-    plain = "".join(c for c in plain if not unicodedata.combining(c)).casefold()
-    return tuple(w for w in _NON_WORD.split(plain) if w)
+    plain = _MARKUP.sub("", text)
+    if not plain.isascii():  # the fast path matters: every abstract of the library goes through here
+        plain = _COMBINING.sub("", unicodedata.normalize("NFKD", plain))
+    return tuple(w for w in _NON_WORD.split(plain.casefold()) if w)
 
 
-def _joined(values: Iterable[str]) -> str:
-    """One searchable text; " | " between values keeps phrases from spanning two values."""
-    return " " + " | ".join(" ".join(words(v)) for v in values) + " "
+def _normalised(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(" ".join(words(v)) for v in values)
+
+
+def _joined(*groups: tuple[str, ...]) -> str:
+    """One searchable text of normalised values; " | " keeps phrases from spanning two values."""
+    return " " + " | ".join(v for group in groups for v in group) + " "
 
 
 def journal_key(name: str) -> str:
@@ -132,6 +148,11 @@ def _record_date(record: Record) -> tuple[int, int, int] | None:
     return record.year, month, day
 
 
+def _types(publication_types: Iterable[str]) -> frozenset[str]:
+    names = {" ".join(words(p)) for p in publication_types}
+    return frozenset(names.union(*(BROADER_TYPES.get(n, ()) for n in names)))
+
+
 @dataclass(frozen=True, eq=False)
 class IndexedRecord:
     """A `record` with its normalised field texts and keys, computed once for many queries."""
@@ -146,26 +167,31 @@ class IndexedRecord:
     @classmethod
     def of(cls, record: Record) -> "IndexedRecord":
         """Index `record` for matching."""
-        r = record
-        ti, ab, kw, mh, pt = (r.title,), (r.abstract_text,), r.keywords, r.mesh_terms, r.publication_types
-        doi, pmc = r.doi.strip().casefold(), r.pmcid.strip().upper()
-        journals = (r.journal, r.journal.split(" : ")[0], r.journal_iso)
-        return cls(
-            record=r,
-            texts={"ti": _joined(ti), "ab": _joined(ab), "tiab": _joined(ti + ab + kw),
-                   "": _joined(ti + ab + mh + kw), "tw": _joined(ti + ab + mh + kw + pt),
-                   "all": _joined(ti + ab + mh + kw + pt + r.authors + journals + (r.doi,))},
-            headings={"mh": frozenset(" ".join(words(m)) for m in mh),
-                      "pt": frozenset(" ".join(words(p)) for p in pt)},
-            authors=tuple(words(a) for a in r.authors),
-            ids={"pmid": frozenset({r.pmid.strip()}), "doi": frozenset({doi} - {""}),
-                 "aid": frozenset({doi, pmc.casefold()} - {""}), "pmcid": frozenset({pmc} - {""}),
-                 "ta": frozenset(journal_key(j) for j in journals) - {""},
-                 "vi": frozenset({r.volume.strip().casefold()} - {""}),
-                 "pg": frozenset({first_page(r.pages)} - {""}),
-                 "la": frozenset(lang.strip().casefold() for lang in r.language.split(","))},
-            date=_record_date(r),
-        )
+        mesh = frozenset(_normalised(record.mesh_terms))
+        return cls(record=record, texts=_texts(record), authors=tuple(map(words, record.authors)),
+                   headings={"mh": mesh, "pt": _types(record.publication_types)},
+                   ids=_ids(record), date=_record_date(record))
+
+
+def _texts(r: Record) -> dict[str, str]:
+    """Each text field once normalised, then joined per field tag."""
+    ti, ab, kw = _normalised((r.title,)), _normalised((r.abstract_text,)), _normalised(r.keywords)
+    mh, pt = _normalised(r.mesh_terms), _normalised(r.publication_types)
+    rest = _normalised(r.authors + (r.journal, r.journal_iso, r.doi))
+    return {"ti": _joined(ti), "ab": _joined(ab), "tiab": _joined(ti, ab, kw),
+            "": _joined(ti, ab, mh, kw), "tw": _joined(ti, ab, mh, kw, pt),
+            "all": _joined(ti, ab, mh, kw, pt, rest)}
+
+
+def _ids(r: Record) -> dict[str, frozenset[str]]:
+    """The exact keys of the identifier fields (empty values dropped)."""
+    doi, pmc = r.doi.strip().casefold(), r.pmcid.strip().upper()
+    journals = (r.journal, r.journal.split(" : ")[0], r.journal_iso)
+    keys = {"pmid": {r.pmid.strip()}, "doi": {doi}, "aid": {doi, pmc.casefold()}, "pmcid": {pmc},
+            "ta": {journal_key(j) for j in journals}, "vi": {r.volume.strip().casefold()},
+            "pg": {first_page(r.pages)},
+            "la": {lang.strip().casefold() for lang in r.language.split(",")}}
+    return {field: frozenset(values - {""}) for field, values in keys.items()}
 
 
 def _systematic(ix: IndexedRecord) -> bool:
@@ -212,7 +238,8 @@ class Text(Node):
         if needle in ix.texts[self.field]:
             return True
         # a bare PMID or DOI finds its record, as PubMed's term mapping does
-        return not self.field and (self.raw in ix.ids["pmid"] or self.raw.casefold() in ix.ids["doi"])
+        return self.field in ("", "all") and (
+            self.raw in ix.ids["pmid"] or self.raw.casefold() in ix.ids["doi"])
 
     def __str__(self) -> str:
         return _quoted(self.raw, self.prefix) + (f"[{self.field}]" if self.field else "")
@@ -372,7 +399,9 @@ def term(tag: str, raw: str, position: int = 0, tag_position: int | None = None)
     found = words(core)
     if not found or not core.strip():
         raise QuerySyntaxError(f"term {raw!r} has nothing to search for", position)
-    if field in ("mh", "pt"):
+    if field == "mh":  # qualifiers are not kept offline: "Dry Needling/methods" is the descriptor
+        return Heading(field, core, " ".join(words(core.split("/")[0])), prefix)
+    if field == "pt":
         return Heading(field, core, " ".join(found), prefix)
     if field in ("au", "1au"):
         return Author(core, found, field == "1au", prefix)
@@ -388,6 +417,7 @@ class _Token:
     pos: int
 
 
+_TYPOGRAPHIC_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"'})
 _TOKEN = re.compile(r"""(?P<space>\s+)|(?P<lp>\()|(?P<rp>\))|"(?P<phrase>[^"]*)"|(?P<quote>")
     |\[(?P<tag>[^\[\]]*)\]|(?P<bracket>[\[\]])|(?P<word>[^\s()"\[\]]+)""", re.X)
 
@@ -421,7 +451,7 @@ class _Parser:
     """Recursive descent over the tokens; operators combine strictly left to right."""
 
     def __init__(self, text: str) -> None:
-        self.tokens = _tokens(text)
+        self.tokens = _tokens(text.translate(_TYPOGRAPHIC_QUOTES))  # same length: positions hold
         self.i = 0
 
     def kind(self, offset: int = 0) -> str:
@@ -507,7 +537,7 @@ def validate_query(text: str) -> None:
     parse_query(text)
 
 
-_index_cached = lru_cache(maxsize=16384)(IndexedRecord.of)
+_index_cached = lru_cache(maxsize=65536)(IndexedRecord.of)
 
 
 def index(record: Record | IndexedRecord) -> IndexedRecord:
