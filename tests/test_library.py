@@ -86,7 +86,8 @@ def test_search_reports_translation_and_terms_not_found(xml_library):
 
 
 def test_search_syntax_error_is_bad_input(xml_library):
-    with pytest.raises(QuerySyntaxError, match=r"operator AND has no term after it \(at character 10\)"):
+    message = r"operator AND has no term after it \(at character 10\)"
+    with pytest.raises(QuerySyntaxError, match=message):
         xml_library.search("needling AND")
 
 

@@ -28,7 +28,8 @@ def library_files(paths: Iterable[str | Path]) -> list[Path]:
             inside = sorted(p for p in path.iterdir()
                             if p.is_file() and p.suffix.lower() in XML_SUFFIXES + MEDLINE_SUFFIXES)
             if not inside:
-                raise BadInput(f"{path}: library directory holds no .xml, .nbib, .txt or .medline file")
+                raise BadInput(
+                    f"{path}: library directory holds no .xml, .nbib, .txt or .medline file")
             found += inside
         elif path.is_file():
             found.append(path)
@@ -54,7 +55,8 @@ def read_library_file(path: Path) -> list[Record]:
     except ValueError as exc:  # Bio.Medline on malformed continuation lines
         raise BadInput(f"{path}: not a MEDLINE (PubMed format) file: {exc}") from exc
     if not records:
-        raise BadInput(f"{path}: no PubMed records found (expected PubmedArticleSet XML or MEDLINE)")
+        raise BadInput(
+            f"{path}: no PubMed records found (expected PubmedArticleSet XML or MEDLINE text)")
     return records
 
 

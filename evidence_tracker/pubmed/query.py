@@ -12,13 +12,13 @@ The subset of PubMed syntax understood here:
   `[ti]`; `[ab]`; `[tw]` text words (title, abstract, MeSH, keywords, publication types);
   `[mh]` (also `[mesh]`, `[majr]`, `[mh:noexp]`; MeSH descriptor names, exact or truncated; a
   `/qualifier` is dropped); `[pt]` publication type by name, with the few narrower types PubMed
-  includes (`BROADER_TYPES`: `clinical trial[pt]` finds RCTs); `[au]` author (`Tough EA`, `Tough E`, `Tough`) and `[1au]`
-  first author; `[dp]` publication date `2015`, `2015/03`, `2015/03/01` or a range `2015:2020`,
-  `2015/01/01:2020` (also `"2015"[dp] : "2020"[dp]`); `[sb]` subsets (see `SUBSETS`;
-  `systematic[sb]` = Systematic Review or Meta-Analysis type, or those words in the title);
-  `[aid]`/`[doi]` DOI (case-insensitive; `[aid]` also takes a PMCID); `[pmid]`/`[uid]`; `[pmcid]`;
-  `[ta]` journal (ISO abbreviation or full title); `[vi]` volume; `[pg]` first page;
-  `[la]` language; `[all]` every field.
+  includes (`BROADER_TYPES`: `clinical trial[pt]` finds RCTs); `[au]` author (`Tough EA`,
+  `Tough E`, `Tough`) and `[1au]` first author; `[dp]` publication date `2015`, `2015/03`,
+  `2015/03/01` or a range `2015:2020`, `2015/01/01:2020` (also `"2015"[dp] : "2020"[dp]`);
+  `[sb]` subsets (`SUBSETS`; `systematic[sb]` = a Systematic Review or Meta-Analysis type, or
+  those words in the title); `[aid]`/`[doi]` DOI (case-insensitive; `[aid]` also takes a
+  PMCID); `[pmid]`/`[uid]`; `[pmcid]`; `[ta]` journal (ISO abbreviation or full title); `[vi]`
+  volume; `[pg]` first page; `[la]` language; `[all]` every field.
 - Unfielded terms search title, abstract, MeSH and keywords (and, for a single bare token, PMID
   and DOI). This approximates PubMed's automatic term mapping, which also expands synonyms and
   MeSH entry terms; offline there is no such mapping.
@@ -28,8 +28,9 @@ separate words (`dry-needling` = `"dry needling"`); inline markup is ignored. Me
 descriptor name only: offline there is no tree, so `pain[mh]` does not find `Chronic Pain`
 (PubMed explodes it), and `[majr]` cannot tell major topics apart. Identifiers containing
 brackets, quotes or parentheses must be quoted. Not supported (a syntax error, never a silent
-miss): other field tags, proximity searches (`"a b"[tiab:~3]`), `[pt:noexp]`. Evaluation runs on `IndexedRecord`s, which hold
-each record's normalised texts, computed once.
+miss): other field tags, proximity searches (`"a b"[tiab:~3]`), `[pt:noexp]`.
+
+Evaluation runs on `IndexedRecord`s, which hold each record's normalised texts, computed once.
 """
 
 from __future__ import annotations
@@ -94,9 +95,9 @@ _NON_WORD = re.compile(r"[\W_]+")
 
 
 def words(text: str) -> tuple[str, ...]:
-    """Normalised words of `text`: markup dropped, accents stripped, case folded, split on the rest."""
+    """Normalised words of `text`: no markup, no accents, case folded, split at non-letters."""
     plain = _MARKUP.sub("", text)
-    if not plain.isascii():  # the fast path matters: every abstract of the library goes through here
+    if not plain.isascii():  # the fast path matters: every abstract in the library comes here
         plain = _COMBINING.sub("", unicodedata.normalize("NFKD", plain))
     return tuple(w for w in _NON_WORD.split(plain.casefold()) if w)
 
@@ -226,7 +227,7 @@ def _quoted(raw: str, prefix: bool = False) -> str:
 
 @dataclass(frozen=True)
 class Text(Node):
-    """Words in a text field (`field` "" = unfielded), consecutive, the last one truncated if `prefix`."""
+    """Consecutive `words` in a text `field` ("" = unfielded); the last truncated if `prefix`."""
 
     field: str
     raw: str
@@ -463,30 +464,38 @@ class _Parser:
         return self.tokens[self.i - 1]
 
     def expression(self, opener: _Token | None) -> Node:
+        """Terms and operators up to the end or the `)` closing `opener`, combined left to right."""
         node, op = None, None
         while self.kind() not in ("", "rp"):
             if self.kind() == "op":
-                token = self.take()
-                if op is not None:
-                    raise QuerySyntaxError(
-                        f"operator {token.text} follows operator {op.text} with no term between", token.pos)
-                if node is None:
-                    raise QuerySyntaxError(f"operator {token.text} has no term before it", token.pos)
-                op = token
+                op = self.operator(node, op)
                 continue
             operand = self.unit()
             node = operand if node is None else Bool(op.text if op else "AND", node, operand)
             op = None
         if op is not None:
             raise QuerySyntaxError(f"operator {op.text} has no term after it", op.pos)
+        self.check_closed(opener)
+        if node is None:
+            raise QuerySyntaxError(*(("empty parentheses", opener.pos) if opener else
+                                     ("empty query", 0)))
+        return node
+
+    def operator(self, node: Node | None, pending: _Token | None) -> _Token:
+        token = self.take()
+        if pending is not None:
+            what = f"operator {token.text} follows operator {pending.text} with no term between"
+            raise QuerySyntaxError(what, token.pos)
+        if node is None:
+            raise QuerySyntaxError(f"operator {token.text} has no term before it", token.pos)
+        return token
+
+    def check_closed(self, opener: _Token | None) -> None:
         if self.kind() == "" and opener is not None:
             raise QuerySyntaxError("unbalanced parentheses: '(' is never closed", opener.pos)
         if self.kind() == "rp" and opener is None:
-            raise QuerySyntaxError("unbalanced parentheses: ')' without '('", self.tokens[self.i].pos)
-        if node is None:
-            raise QuerySyntaxError("empty parentheses", opener.pos) if opener else \
-                QuerySyntaxError("empty query", 0)
-        return node
+            at = self.tokens[self.i].pos
+            raise QuerySyntaxError("unbalanced parentheses: ')' without '('", at)
 
     def unit(self) -> Node:
         token = self.tokens[self.i]
