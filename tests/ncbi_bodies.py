@@ -77,3 +77,8 @@ ROUTE_TEXT = (b"Unable to route request!\n\nservice name: /http/service/ratecont
 # §7: ECitMatch answer lines (Biopython's documented example, cyanheads#125 and #25).
 CITMATCH_LINE = "proc natl acad sci u s a|1991|88|3248|mann bj|{key}|2014248"
 CITMATCH_AMBIGUOUS = "N Engl J Med|2024|390|889|Wood RA|{key}|AMBIGUOUS 33057196,32076266,32025019"
+
+
+def efetch_error(text: str) -> bytes:
+    """An efetch `<eFetchResult>` error envelope carrying `text` (ERRORS.md §3's shape)."""
+    return EFETCH_HEAD + b"<eFetchResult>\n\t<ERROR>" + text.encode() + b"</ERROR>\n</eFetchResult>\n"

@@ -297,3 +297,37 @@ def test_warns_once_when_no_email(caplog):
 def test_rate_follows_api_key():
     assert ClientSettings().rate == 3 and ClientSettings(api_key="k").rate == 10
     assert ClientSettings(requests_per_second=1).rate == 1
+
+
+@responses.activate
+def test_search_records_uses_history_server():
+    responses.get(ESEARCH, body=ncbi.sample("esearch2.xml"), content_type=XML)
+    responses.get(EFETCH, body=ncbi.sample("pubmed2.xml"), content_type=XML)
+    result, records = make_client()[0].search_records("cancer")
+    assert len(result.pmids) == 100 and sorted(records) == ["11700088", "11748933"]
+    assert params_of(responses.calls[0])["usehistory"] == ["y"]
+    sent = params_of(responses.calls[1])
+    assert sent["WebEnv"] == ["MCID_6927d6e7fee3e90f880ec190"] and sent["query_key"] == ["1"]
+    assert (sent["retstart"], sent["retmax"]) == (["0"], ["100"]) and "id" not in sent
+
+
+@pytest.mark.parametrize("body", [ncbi.efetch_error(ncbi.WEBENV_EXPIRED),
+                                  ncbi.esearch_error(ncbi.WEBENV_EXPIRED)])
+@responses.activate
+def test_expired_webenv_is_recovered_by_fetching_ids(body):
+    responses.get(ESEARCH, body=ncbi.sample("esearch2.xml"), content_type=XML)
+    responses.get(EFETCH, body=body, content_type=XML)
+    responses.post(EFETCH, body=ncbi.sample("pubmed2.xml"), content_type=XML)
+    result, records = make_client()[0].search_records("cancer")
+    assert sorted(records) == ["11700088", "11748933"]
+    assert responses.calls[2].request.method == "POST"  # 100 ids: over 1000 characters
+    by_id = params_of(responses.calls[2])
+    assert by_id["id"][0].split(",") == list(result.pmids) and "WebEnv" not in by_id
+
+
+@responses.activate
+def test_other_history_fetch_errors_are_not_swallowed():
+    responses.get(ESEARCH, body=ncbi.sample("esearch2.xml"), content_type=XML)
+    responses.get(EFETCH, status=400, body=ncbi.EFETCH_PROXY_502, content_type=XML)
+    with pytest.raises(PubMedErrorResponse, match="502 Server Error"):
+        make_client()[0].search_records("cancer")

@@ -1,114 +1,36 @@
 """The live PubMed source: NCBI E-utilities over a `requests.Session`, bodies parsed by parse.py.
 
 Biopython's `Bio.Entrez` does its own HTTP with fixed NCBI addresses and no timeout, so this
-client sends the requests itself (configurable base URL, `tool`/`email`/`api_key` on every
-request, connect and read timeouts) and hands every body to `evidence_tracker.pubmed.parse`.
-
-Retries are a small loop rather than urllib3's `Retry` because the loop must (a) wait on the
-shared rate limiter before every attempt, retries included, (b) charge a per-run retry budget,
-(c) retry a body that fails after the headers arrived (requests reads it after urllib3's retry
-logic has returned) and a rate-limit JSON body sent with HTTP 200. urllib3's Retry-After parser
-is reused. Every failure leaves this module as a `PubMedFailure` subclass with NCBI's text.
+client sends the requests itself through `transport.Transport` (configurable base URL, `tool`,
+`email` and `api_key` on every request, timeouts, rate limit, retries) and hands every body to
+`evidence_tracker.pubmed.parse`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import html
-import json
 import logging
 import re
 import time
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable, Iterable, Mapping, TypeVar
-from urllib.parse import urlencode, urljoin, urlsplit
+from typing import Callable, Iterable, Mapping
 
 import requests
-from urllib3.util.retry import Retry
 
-from evidence_tracker.errors import (MalformedResponse, PubMedErrorResponse, PubMedFailure,
-                                     PubMedUnavailable)
+from evidence_tracker.errors import MalformedResponse, PubMedErrorResponse, PubMedFailure
 from evidence_tracker.pubmed import parse
 from evidence_tracker.pubmed.interface import Citation, CitationMatch
 from evidence_tracker.pubmed.ratelimit import RateLimiter, RequestStats, RetryBudget
+from evidence_tracker.pubmed.transport import NCBI_EUTILS, ClientSettings, Transport, snippet
 from evidence_tracker.records import Record, SearchResult, SourceInfo
 
+__all__ = ["NCBI_EUTILS", "ClientSettings", "EutilsClient", "parse_citation_matches"]
+
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
-NCBI_EUTILS = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 FETCH_BATCH = 200  # NCBI: at most ~200 ids per request; POST from 200 on (as Biopython does)
-POST_PARAMS_OVER = 1000  # characters of encoded parameters (Biopython's and NCBI's advice)
-_TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
-_RETRY_AFTER = Retry()  # only for its Retry-After parser (seconds or an HTTP date)
 _PMID = re.compile(r"[1-9]\d{0,9}")
-_TAG = re.compile(r"<[^>]*>")
 _CITMATCH_UNSAFE = str.maketrans({"|": " ", "\r": " ", "\n": " "})
-
-
-@dataclass(frozen=True)
-class ClientSettings:
-    """How to reach E-utilities; the CLI maps its merged configuration onto this."""
-
-    base_url: str = NCBI_EUTILS
-    tool: str = "evidence-tracker"
-    email: str = ""
-    api_key: str = ""
-    connect_timeout: float = 5.0
-    read_timeout: float = 30.0
-    probe_timeout: float = 3.0
-    max_retries: int = 4  # per request
-    retry_budget_requests: int = 40  # retries per run
-    retry_budget_seconds: float = 300.0  # seconds of backoff per run
-    backoff_base: float = 1.0
-    backoff_max: float = 30.0
-    requests_per_second: float = 0.0  # 0: NCBI's limit, 3 without an API key and 10 with one
-
-    @property
-    def rate(self) -> float:
-        return self.requests_per_second or (10.0 if self.api_key else 3.0)
-
-
-class _Retryable(Exception):
-    """One attempt failed in a way worth retrying; `failure` is what to raise when we stop."""
-
-    def __init__(self, failure: PubMedFailure, retry_after: float | None = None) -> None:
-        super().__init__(failure.reason)
-        self.failure, self.retry_after = failure, retry_after
-
-
-def _snippet(body: bytes) -> str:
-    """The readable text at the start of `body` (tags dropped: HTML error pages, XML)."""
-    text = html.unescape(_TAG.sub(" ", body[:2000].decode("utf-8", "replace")))
-    return " ".join(text.split())[:200] or "empty body"
-
-
-def _error_text(body: bytes) -> str:
-    """NCBI's message in a failed answer: the JSON `error`, the `<ERROR>` text, or a snippet."""
-    if text := _json_error(body):
-        return text
-    try:
-        parse.read_xml(body)
-    except PubMedErrorResponse as exc:
-        return exc.reason
-    except MalformedResponse:
-        pass
-    return _snippet(body)
-
-
-def _json_error(body: bytes) -> str:
-    """NCBI's `error` text from a JSON body such as the 429 one, or "" for anything else."""
-    if not body.lstrip().startswith(b"{"):
-        return ""
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return ""
-    if not isinstance(data, dict) or "error" not in data:
-        return ""
-    extra = ", ".join(f"{k} {data[k]}" for k in ("count", "limit") if k in data)
-    return str(data["error"]) + (f" ({extra})" if extra else "")
 
 
 def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
@@ -128,27 +50,19 @@ class EutilsClient:
                  limiter: RateLimiter | None = None, budget: RetryBudget | None = None,
                  now: Callable[[], datetime] = _utc_now,
                  sleep: Callable[[float], None] = time.sleep) -> None:
-        self.settings = s = settings or ClientSettings()
-        self.session = session or requests.Session()
-        self.stats = stats or RequestStats()
-        self.limiter = limiter or RateLimiter(s.rate)
-        self.budget = budget or RetryBudget(
-            max_retries=s.max_retries, max_total_retries=s.retry_budget_requests,
-            max_seconds=s.retry_budget_seconds, backoff_base=s.backoff_base,
-            backoff_max=s.backoff_max)
-        self._now, self._sleep = now, sleep
-        self._base = s.base_url if s.base_url.endswith("/") else s.base_url + "/"
-        self._gave_up = ""  # set once the budget is spent during an outage: fail fast after
-        if not s.email:
-            log.warning("no email configured for NCBI (set NCBI_EMAIL): NCBI asks for one to "
-                        "contact you before blocking a misbehaving tool")
+        self.settings = settings or ClientSettings()
+        self.transport = Transport(self.settings, session=session, stats=stats, limiter=limiter,
+                                   budget=budget, sleep=sleep)
+        self.stats = self.transport.stats
+        self._request = self.transport.request
+        self._now = now
 
     def info(self) -> SourceInfo:
         """Describe the source for the report header."""
-        return SourceInfo(kind="pubmed", detail=self._base)
+        return SourceInfo(kind="pubmed", detail=self.transport.base_url)
 
     def close(self) -> None:
-        self.session.close()
+        self.transport.session.close()
 
     def __enter__(self) -> "EutilsClient":
         return self
@@ -156,7 +70,7 @@ class EutilsClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- the four PubMedSource operations -------------------------------------------------
+    # -- PubMedSource operations (and `probe`, `search_records`) --------------------------
 
     def probe(self) -> bool:
         """True when E-utilities answers a cheap einfo request quickly (no retries)."""
@@ -184,6 +98,36 @@ class EutilsClient:
             records.update((r.pmid, r) for r in found)
         return records
 
+    def search_records(self, query: str, *, retmax: int = 100) -> tuple[SearchResult, dict]:
+        """Search `query` and fetch its records through NCBI's history server (`usehistory=y`).
+
+        For one query's records this sends no id list (GET even for 200 records); an expired
+        WebEnv ("Unable to obtain query #1") is recovered by fetching the PMIDs by id.
+        """
+        params = {"db": "pubmed", "term": query, "retmax": retmax, "usehistory": "y",
+                  "retmode": "xml"}
+        result, (webenv, query_key) = self._request(
+            "esearch.fcgi", params, lambda b: (parse.parse_search(b, query), parse.history_keys(b)))
+        result = dataclasses.replace(result, as_of=self._now().isoformat(timespec="seconds"))
+        if not (webenv and query_key) or not result.pmids:
+            return result, dict(self.fetch(result.pmids))
+        try:
+            return result, self._fetch_history(webenv, query_key, len(result.pmids))
+        except PubMedErrorResponse as exc:
+            if "Unable to obtain query" not in exc.reason:
+                raise
+            log.info("history server lost query %s (%s); fetching by id", query_key, exc.reason)
+            return result, dict(self.fetch(result.pmids))
+
+    def _fetch_history(self, webenv: str, query_key: str, count: int) -> dict[str, Record]:
+        records: dict[str, Record] = {}
+        for start in range(0, count, FETCH_BATCH):
+            params = {"db": "pubmed", "WebEnv": webenv, "query_key": query_key, "retmode": "xml",
+                      "retstart": start, "retmax": min(FETCH_BATCH, count - start)}
+            records.update((r.pmid, r) for r in
+                           self._request("efetch.fcgi", params, parse.parse_articles))
+        return records
+
     def match_citations(self, citations: Iterable[Citation]) -> Mapping[str, CitationMatch]:
         """Resolve `citations` with ECitMatch; answers are matched by key, never by position."""
         by_key: dict[str, Citation] = {}
@@ -196,88 +140,6 @@ class EutilsClient:
         params = {"db": "pubmed", "retmode": "xml", "bdata": bdata}
         return self._request("ecitmatch.cgi", params,
                              lambda b: parse_citation_matches(b, by_key), post=True)
-
-    # -- transport -----------------------------------------------------------------------
-
-    def _identity(self) -> dict[str, str]:
-        s = self.settings
-        ident = {"tool": s.tool, "email": s.email, "api_key": s.api_key}
-        return {k: v for k, v in ident.items() if v}
-
-    def _request(self, endpoint: str, params: dict, read: Callable[[bytes], T], *,
-                 post: bool = False, retry: bool = True, timeout: float | None = None) -> T:
-        """One E-utilities request with etiquette and retries; `read` turns the body into data."""
-        if self._gave_up and retry:
-            self.stats.add(failures=1)
-            raise PubMedUnavailable(f"not tried: {self._gave_up}")
-        attempt = 0
-        while True:
-            try:
-                return read(self._attempt(endpoint, params, post, timeout))
-            except _Retryable as exc:
-                delay = self.budget.delay(attempt, exc.retry_after) if retry else None
-                if delay is None:
-                    self._give_up(exc.failure, attempt, retry)
-                self.stats.add(retries=1, backoff_seconds=delay)
-                log.info("retrying %s in %.1f s: %s", endpoint, delay, exc.failure.reason)
-                self._sleep(delay)
-                attempt += 1
-            except PubMedFailure:
-                self.stats.add(failures=1)
-                raise
-
-    def _give_up(self, failure: PubMedFailure, attempt: int, retry: bool) -> None:
-        self.stats.add(failures=1)
-        if retry and self.budget.exhausted:
-            self._gave_up = f"PubMed kept failing and the retry budget is spent ({failure.reason})"
-        tries = f" (after {attempt + 1} attempts)" if attempt else ""
-        raise type(failure)(failure.reason + tries, advice=failure.advice) from failure
-
-    def _attempt(self, endpoint: str, params: dict, post: bool, timeout: float | None) -> bytes:
-        encoded = urlencode({**params, **self._identity()}, safe="|")
-        post = post or len(encoded) > POST_PARAMS_OVER
-        url = urljoin(self._base, endpoint)
-        timeouts = (self.settings.connect_timeout, timeout or self.settings.read_timeout)
-        self.stats.request(endpoint, self.limiter.wait())
-        try:
-            if post:
-                response = self.session.post(url, data=encoded, timeout=timeouts, headers={
-                    "Content-Type": "application/x-www-form-urlencoded"})
-            else:
-                response = self.session.get(f"{url}?{encoded}", timeout=timeouts)
-            body = response.content
-        except requests.Timeout as exc:
-            waited = timeouts[0] if isinstance(exc, requests.ConnectTimeout) else timeouts[1]
-            raise _Retryable(PubMedUnavailable(
-                f"NCBI did not answer {endpoint} within {waited:g} s ({type(exc).__name__})",
-                advice="PubMed may be slow or down; try again later")) from exc
-        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
-                requests.exceptions.ContentDecodingError) as exc:
-            raise _Retryable(PubMedUnavailable(
-                f"connection to {urlsplit(url).netloc} failed ({type(exc).__name__})",
-                advice="check the network or --eutils-url")) from exc
-        self.stats.add(bytes_received=len(body))
-        return self._check_status(endpoint, response, body)
-
-    def _check_status(self, endpoint: str, response: requests.Response, body: bytes) -> bytes:
-        """Raise for a failed answer (retryable or not); return the body of a good one."""
-        status, ncbi_error = response.status_code, _json_error(body)
-        if status == 429 or "rate limit" in ncbi_error.lower():
-            self.stats.add(rate_limited=1)
-            header = response.headers.get("Retry-After")
-            raise _Retryable(PubMedUnavailable(
-                f"rate-limited by NCBI: {ncbi_error or f'HTTP {status}'}",
-                advice="set NCBI_API_KEY for 10 requests/s, or run again later"),
-                _RETRY_AFTER.parse_retry_after(header) if header else None)
-        if status in _TRANSIENT_STATUS or status >= 500:
-            raise _Retryable(PubMedUnavailable(
-                f"NCBI answered HTTP {status} to {endpoint}: {_error_text(body)}"))
-        if status != 200:
-            raise PubMedErrorResponse(f"NCBI answered HTTP {status} to {endpoint}: "
-                                      f"{_error_text(body)}")
-        if ncbi_error:
-            raise PubMedErrorResponse(f"NCBI error from {endpoint}: {ncbi_error}")
-        return body
 
 
 def _has_db_info(body: bytes) -> bool:
@@ -299,7 +161,7 @@ def parse_citation_matches(body: bytes, sent: Mapping[str, Citation]) -> dict[st
     text = body.decode("utf-8", "replace")
     lines = [line.split("|") for line in text.replace("\r", "\n").splitlines() if line.strip()]
     if not lines or any(len(fields) < 7 for fields in lines):
-        raise MalformedResponse(f"ECitMatch answer is not citation lines: {_snippet(body)}")
+        raise MalformedResponse(f"ECitMatch answer is not citation lines: {snippet(body)}")
     matches = {}
     for fields in lines:
         key, answer = fields[5].strip(), fields[6].strip()

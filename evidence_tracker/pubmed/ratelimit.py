@@ -53,7 +53,8 @@ class RetryBudget:
                  max_seconds: float = 300.0, backoff_base: float = 1.0,
                  backoff_max: float = 30.0, rng: random.Random | None = None) -> None:
         self.max_retries, self.max_total_retries = max_retries, max_total_retries
-        self.max_seconds, self.backoff_base, self.backoff_max = max_seconds, backoff_base, backoff_max
+        self.max_seconds = max_seconds
+        self.backoff_base, self.backoff_max = backoff_base, backoff_max
         self._rng = rng or random.Random()
         self._lock = threading.Lock()
         self.retries_spent = 0

@@ -1,0 +1,205 @@
+"""HTTP to E-utilities with NCBI's etiquette: rate limit, retries, timeouts, typed failures.
+
+Retries are a small loop rather than urllib3's `Retry` because the loop must (a) wait on the
+shared rate limiter before every attempt, retries included, (b) charge a per-run retry budget,
+(c) retry a body that breaks after the headers arrived (requests reads it after urllib3's retry
+logic has returned) and a rate-limit JSON body sent with HTTP 200. urllib3's Retry-After parser
+is reused. Every failure leaves this module as a `PubMedFailure` subclass with NCBI's text.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+import time
+from dataclasses import dataclass
+from typing import Callable, TypeVar
+from urllib.parse import urlencode, urljoin, urlsplit
+
+import requests
+from urllib3.util.retry import Retry
+
+from evidence_tracker.errors import (MalformedResponse, PubMedErrorResponse, PubMedFailure,
+                                     PubMedUnavailable)
+from evidence_tracker.pubmed import parse
+from evidence_tracker.pubmed.ratelimit import RateLimiter, RequestStats, RetryBudget
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+NCBI_EUTILS = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+POST_PARAMS_OVER = 1000  # characters of encoded parameters (Biopython's and NCBI's advice)
+_TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
+_RETRY_AFTER = Retry()  # only for its Retry-After parser (seconds or an HTTP date)
+_TAG = re.compile(r"<[^>]*>")
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """How to reach E-utilities; the CLI maps its merged configuration onto this."""
+
+    base_url: str = NCBI_EUTILS
+    tool: str = "evidence-tracker"
+    email: str = ""
+    api_key: str = ""
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+    probe_timeout: float = 3.0
+    max_retries: int = 4  # per request
+    retry_budget_requests: int = 40  # retries per run
+    retry_budget_seconds: float = 300.0  # seconds of backoff per run
+    backoff_base: float = 1.0
+    backoff_max: float = 30.0
+    requests_per_second: float = 0.0  # 0: NCBI's limit, 3 without an API key and 10 with one
+
+    @property
+    def rate(self) -> float:
+        return self.requests_per_second or (10.0 if self.api_key else 3.0)
+
+
+
+class _Retryable(Exception):
+    """One attempt failed in a way worth retrying; `failure` is what to raise when we stop."""
+
+    def __init__(self, failure: PubMedFailure, retry_after: float | None = None) -> None:
+        super().__init__(failure.reason)
+        self.failure, self.retry_after = failure, retry_after
+
+
+def snippet(body: bytes) -> str:
+    """The readable text at the start of `body` (tags dropped: HTML error pages, XML)."""
+    text = html.unescape(_TAG.sub(" ", body[:2000].decode("utf-8", "replace")))
+    return " ".join(text.split())[:200] or "empty body"
+
+
+def _error_text(body: bytes) -> str:
+    """NCBI's message in a failed answer: the JSON `error`, the `<ERROR>` text, or a snippet."""
+    if text := _json_error(body):
+        return text
+    try:
+        parse.read_xml(body)
+    except PubMedErrorResponse as exc:
+        return exc.reason
+    except MalformedResponse:
+        pass
+    return snippet(body)
+
+
+def _json_error(body: bytes) -> str:
+    """NCBI's `error` text from a JSON body such as the 429 one, or "" for anything else."""
+    if not body.lstrip().startswith(b"{"):
+        return ""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return ""
+    if not isinstance(data, dict) or "error" not in data:
+        return ""
+    extra = ", ".join(f"{k} {data[k]}" for k in ("count", "limit") if k in data)
+    return str(data["error"]) + (f" ({extra})" if extra else "")
+
+
+
+class Transport:
+    """One `requests.Session` to E-utilities, shared limiter, budget and stats for the run."""
+
+    def __init__(self, settings: ClientSettings, *, session: requests.Session | None = None,
+                 stats: RequestStats | None = None, limiter: RateLimiter | None = None,
+                 budget: RetryBudget | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        s = self.settings = settings
+        self.session = session or requests.Session()
+        self.stats = stats or RequestStats()
+        self.limiter = limiter or RateLimiter(s.rate)
+        self.budget = budget or RetryBudget(
+            max_retries=s.max_retries, max_total_retries=s.retry_budget_requests,
+            max_seconds=s.retry_budget_seconds, backoff_base=s.backoff_base,
+            backoff_max=s.backoff_max)
+        self._sleep = sleep
+        self.base_url = s.base_url if s.base_url.endswith("/") else s.base_url + "/"
+        self._gave_up = ""  # set once the budget is spent during an outage: fail fast after
+        if not s.email:
+            log.warning("no email configured for NCBI (set NCBI_EMAIL): NCBI asks for one to "
+                        "contact you before blocking a misbehaving tool")
+
+    def identity(self) -> dict[str, str]:
+        s = self.settings
+        ident = {"tool": s.tool, "email": s.email, "api_key": s.api_key}
+        return {k: v for k, v in ident.items() if v}
+
+    def request(self, endpoint: str, params: dict, read: Callable[[bytes], T], *,
+                 post: bool = False, retry: bool = True, timeout: float | None = None) -> T:
+        """One E-utilities request with etiquette and retries; `read` turns the body into data."""
+        if self._gave_up and retry:
+            self.stats.add(failures=1)
+            raise PubMedUnavailable(f"not tried: {self._gave_up}")
+        attempt = 0
+        while True:
+            try:
+                return read(self._attempt(endpoint, params, post, timeout))
+            except _Retryable as exc:
+                delay = self.budget.delay(attempt, exc.retry_after) if retry else None
+                if delay is None:
+                    self._give_up(exc.failure, attempt, retry)
+                self.stats.add(retries=1, backoff_seconds=delay)
+                log.info("retrying %s in %.1f s: %s", endpoint, delay, exc.failure.reason)
+                self._sleep(delay)
+                attempt += 1
+            except PubMedFailure:
+                self.stats.add(failures=1)
+                raise
+
+    def _give_up(self, failure: PubMedFailure, attempt: int, retry: bool) -> None:
+        self.stats.add(failures=1)
+        if retry and self.budget.exhausted:
+            self._gave_up = f"PubMed kept failing and the retry budget is spent ({failure.reason})"
+        tries = f" (after {attempt + 1} attempts)" if attempt else ""
+        raise type(failure)(failure.reason + tries, advice=failure.advice) from failure
+
+    def _attempt(self, endpoint: str, params: dict, post: bool, timeout: float | None) -> bytes:
+        encoded = urlencode({**params, **self.identity()}, safe="|")
+        post = post or len(encoded) > POST_PARAMS_OVER
+        url = urljoin(self.base_url, endpoint)
+        timeouts = (self.settings.connect_timeout, timeout or self.settings.read_timeout)
+        self.stats.request(endpoint, self.limiter.wait())
+        try:
+            if post:
+                response = self.session.post(url, data=encoded, timeout=timeouts, headers={
+                    "Content-Type": "application/x-www-form-urlencoded"})
+            else:
+                response = self.session.get(f"{url}?{encoded}", timeout=timeouts)
+            body = response.content
+        except requests.Timeout as exc:
+            waited = timeouts[0] if isinstance(exc, requests.ConnectTimeout) else timeouts[1]
+            raise _Retryable(PubMedUnavailable(
+                f"NCBI did not answer {endpoint} within {waited:g} s ({type(exc).__name__})",
+                advice="PubMed may be slow or down; try again later")) from exc
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError) as exc:
+            raise _Retryable(PubMedUnavailable(
+                f"connection to {urlsplit(url).netloc} failed ({type(exc).__name__})",
+                advice="check the network or --eutils-url")) from exc
+        self.stats.add(bytes_received=len(body))
+        return self._check_status(endpoint, response, body)
+
+    def _check_status(self, endpoint: str, response: requests.Response, body: bytes) -> bytes:
+        """Raise for a failed answer (retryable or not); return the body of a good one."""
+        status, ncbi_error = response.status_code, _json_error(body)
+        if status == 429 or "rate limit" in ncbi_error.lower():
+            self.stats.add(rate_limited=1)
+            header = response.headers.get("Retry-After")
+            raise _Retryable(PubMedUnavailable(
+                f"rate-limited by NCBI: {ncbi_error or f'HTTP {status}'}",
+                advice="set NCBI_API_KEY for 10 requests/s, or run again later"),
+                _RETRY_AFTER.parse_retry_after(header) if header else None)
+        if status in _TRANSIENT_STATUS or status >= 500:
+            raise _Retryable(PubMedUnavailable(
+                f"NCBI answered HTTP {status} to {endpoint}: {_error_text(body)}"))
+        if status != 200:
+            raise PubMedErrorResponse(f"NCBI answered HTTP {status} to {endpoint}: "
+                                      f"{_error_text(body)}")
+        if ncbi_error:
+            raise PubMedErrorResponse(f"NCBI error from {endpoint}: {ncbi_error}")
+        return body
