@@ -237,7 +237,7 @@ def _medline_record(entry: dict) -> Record:
         doi=ids.get("doi", ""),
         pmcid=ids.get("pmc", ""),
         publication_types=tuple(_as_list(entry.get("PT"))),
-        mesh_terms=tuple(m.split("/")[0].rstrip("*") for m in _as_list(entry.get("MH"))),
+        mesh_terms=tuple(m.split("/")[0].strip().strip("*") for m in _as_list(entry.get("MH"))),
         keywords=tuple(_as_list(entry.get("OT"))),
         comments_corrections=corrections,
         language=", ".join(_as_list(entry.get("LA"))),
