@@ -88,4 +88,4 @@ def test_stats_to_dict():
     assert stats.to_dict() == {
         "total": 3, "by_endpoint": {"efetch.fcgi": 1, "esearch.fcgi": 2}, "retries": 1,
         "rate_limited": 1, "failures": 0, "bytes": 123, "limiter_wait_seconds": 0.75,
-        "backoff_seconds": 0.0}
+        "backoff_seconds": 0.0, "cache": {}}

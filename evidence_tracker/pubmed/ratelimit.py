@@ -97,6 +97,12 @@ class RequestStats:
         self.bytes_received = 0
         self.limiter_wait_seconds = 0.0
         self.backoff_seconds = 0.0
+        self.cache: Counter[str] = Counter()  # answers the cache gave or could not give
+
+    def count_cache(self, name: str, amount: int = 1) -> None:
+        """Add `amount` to the cache counter `name` (e.g. "search_hits")."""
+        with self._lock:
+            self.cache[name] += amount
 
     def add(self, **amounts: float) -> None:
         """Add each of `amounts` (attribute name → increment) under the lock."""
@@ -126,4 +132,5 @@ class RequestStats:
                 "bytes": self.bytes_received,
                 "limiter_wait_seconds": round(self.limiter_wait_seconds, 3),
                 "backoff_seconds": round(self.backoff_seconds, 3),
+                "cache": dict(sorted(self.cache.items())),
             }
