@@ -132,3 +132,58 @@ def test_every_seed_claim_gets_one_verdict_with_a_basis(library):
         assert result.verdict in VERDICTS and result.basis, seed.id
         if seed.kind == "mechanism":
             assert result.verdict != "supported", seed.id
+
+
+def test_lasting_relief_is_not_backed_by_short_term_findings(library):
+    result = assess_claim(claim("bridges the gap between assessment and lasting pain relief",
+                                kind="efficacy", outcome="long-term pain relief"),
+                          found(library, f'{DN} AND ("low back pain"[tiab])'))
+    stances = {s.pmid: (s.automatic, s.rule) for s in result.stances}
+    assert stances["36399082"] == ("inconclusive", "stance.short_term_only")
+    assert stances["28690077"] == ("inconclusive", "stance.outcome_clauses")  # "remains unclear"
+    assert result.verdict == "insufficient"
+    assert result.standards_note == STANDARDS_NOTE
+    assert "overclaim.strong_without_high_level" in result.overclaim
+
+
+def test_stance_is_read_from_the_clauses_naming_the_outcome(library):
+    result = assess_claim(claim("Restores muscle length and function", kind="efficacy",
+                                outcome="range of motion"), found(library, DN))
+    by_pmid = {s.pmid: s for s in result.stances}
+    rom = by_pmid["33066556"]  # reduced pain; "No effect on cervical range of motion"
+    assert (rom.automatic, rom.rule) == ("contradicts", "stance.outcome_clauses")
+    assert rom.rationale == ("No effect on cervical range of motion of dry needling against "
+                             "either comparative group was found.",)
+    assert result.verdict == "mixed"
+    assert rom.rationale[0] in result.basis[0].sentences
+
+
+def test_curated_pmid_the_search_missed_is_shown_not_counted(library):
+    curated = (CuratedEvidence(pmid="25477053", stance="contradicts", note="critique"),)
+    result = assess_claim(claim("Deactivates active and latent trigger points",
+                                outcome="trigger point activity", evidence=curated),
+                          found(library, f'{DN} AND "trigger point"[tiab]'))
+    row = result.stances[-1]
+    assert (row.pmid, row.curated, row.rule) == ("25477053", "contradicts",
+                                                 "stance.curated_not_retrieved")
+    assert "25477053" not in result.basis[0].pmids
+    assert result.verdict == "untested"
+
+
+def test_safety_claim_counts_harm_reports_not_efficacy_reviews(library):
+    result = assess_claim(claim("Dry needling is safe", kind="safety", outcome="adverse events"),
+                          found(library, DN))
+    counted = {s.pmid: s.effective for s in result.stances if s.effective != "not_relevant"}
+    assert counted["35420007"] == counted["33948398"] == "contradicts"  # pneumothorax reports
+    assert counted["25125935"] == "supports"  # "appeared to be a safe treatment"
+    assert "28860848" not in counted  # efficacy meta-analysis that merely lists adverse events
+    assert result.verdict in ("insufficient", "mixed")
+    assert "overclaim.causal_from_observational" not in result.overclaim
+
+
+def test_hedged_wording_is_not_flagged_as_strong(library):
+    records = found(library, '"dry needling" AND (end-plate OR "spontaneous electrical activity")')
+    result = assess_claim(claim("May reduce end-plate noise in animal models",
+                                outcome="end-plate activity"), records)
+    assert result.wording.strength == "hedged"
+    assert "overclaim.strong_without_high_level" not in result.overclaim

@@ -2,7 +2,10 @@
 
 Each record is graded, checked for relevance, and given an automatic stance from its direction
 (favourable -> supports, unfavourable -> contradicts, mixed -> mixed, otherwise inconclusive);
-a curated stance in `claim.evidence` wins and both are shown. For comparative claims only
+a curated stance in `claim.evidence` wins and both are shown. The automatic stance is read
+from the conclusion clauses that name the claim's outcome (`stance.outcome_clauses`), else from
+the whole conclusion (`stance.conclusion`); a claim of lasting effect gets "inconclusive" from a
+record whose conclusion speaks of short-term effects only (`stance.short_term_only`). For comparative claims only
 head-to-head trials (naming `claim.comparator`) count, with their stance on superiority
 (`comparison.py`). Retracted records never count.
 """
@@ -15,11 +18,11 @@ from typing import Sequence
 
 from evidence_tracker.claims import Claim
 from evidence_tracker.grading.comparison import comparison_stance
-from evidence_tracker.grading.design import TRIAL_DESIGNS
+from evidence_tracker.grading.conclusion import direction_of
+from evidence_tracker.grading.outcome import focus, outcome_terms
 from evidence_tracker.grading.record import RecordGrade, grade_record
-from evidence_tracker.grading.relevance import relevance_of
+from evidence_tracker.grading.relevance import head_to_head, relevance_of
 from evidence_tracker.grading.rules import first, fired
-from evidence_tracker.grading.text import fold
 from evidence_tracker.grading.verdict import OVERCLAIM_RULES, VERDICT_RULES, Item, Situation
 from evidence_tracker.grading.wording import Wording, comparative_cue, wording_of
 from evidence_tracker.records import Record
@@ -41,6 +44,7 @@ class Basis:
     sentences: tuple[str, ...] = ()
     levels: tuple[int | None, ...] = ()
     directions: tuple[str, ...] = ()
+    stances: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class Stance:
     level: int | None = None
     direction: str = ""
     retracted: bool = False
+    rationale: tuple[str, ...] = ()  # the conclusion sentences or outcome clauses read
 
 
 @dataclass(frozen=True)
@@ -78,44 +83,61 @@ class ClaimAssessment:
         return dataclasses.asdict(self)
 
 
-def _head_to_head(claim: Claim, record: Record, grade: RecordGrade) -> bool:
-    comparators = [fold(c).strip() for c in claim.comparator.replace(";", ",").split(",")]
-    text = fold(record.title + " " + record.abstract_text)
-    return (grade.design in TRIAL_DESIGNS and grade.level is not None and grade.level <= 2
-            and any(c and c in text for c in comparators))
+def _claim_stance(claim: Claim, grade: RecordGrade, comparative: bool):
+    """Stance of a relevant record, its rule and the text it was read from: the conclusion
+    clauses naming the claim's outcome when any do, else the whole conclusion."""
+    terms = outcome_terms(claim.outcome or claim.quote)
+    clauses = focus(terms, grade.conclusion)
+    if "long term" in terms and not clauses and "direction.short_term" in grade.direction_cues:
+        return "inconclusive", "stance.short_term_only", grade.conclusion
+    for text, rule in ((clauses, "stance.outcome_clauses"), (grade.conclusion, "stance.conclusion")):
+        if comparative:
+            stance, cues = comparison_stance(text)
+        else:
+            direction, cues, _ = direction_of(text)
+            stance = _STANCE_OF.get(direction, "inconclusive")
+        if cues:  # clauses that name the outcome but judge nothing fall back to the conclusion
+            return stance, rule, text
+    return "inconclusive", "stance.conclusion", grade.conclusion
 
 
 def _stance(claim: Claim, record: Record, grade: RecordGrade, comparative: bool) -> Stance:
     curated = {e.pmid: e for e in claim.evidence}.get(record.pmid)
-    relevant, rule = relevance_of(claim, record)
-    if relevant and comparative and not _head_to_head(claim, record, grade):
-        relevant, rule = False, "relevance.not_head_to_head"
-    automatic = _STANCE_OF.get(grade.direction, "inconclusive")
-    if comparative:
-        automatic = comparison_stance(grade.conclusion)[0]
-    automatic = automatic if relevant else "not_relevant"
-    effective = curated.stance if curated else automatic
-    return Stance(record.pmid, automatic, curated.stance if curated else "", effective,
+    relevant, rule = relevance_of(claim, record, comparative)
+    automatic, rationale = "not_relevant", ()
+    if relevant:
+        automatic, rule, rationale = _claim_stance(claim, grade, comparative)
+    return Stance(record.pmid, automatic, curated.stance if curated else "",
+                  curated.stance if curated else automatic,
                   "stance.curated" if curated else rule, curated.note if curated else "",
-                  grade.level, grade.direction, grade.retracted)
+                  grade.level, grade.direction, grade.retracted, tuple(rationale))
+
+
+def _unretrieved(claim: Claim, records: Sequence[Record]) -> tuple[Stance, ...]:
+    """Curated PMIDs the search did not return: shown, but not counted (no record to grade)."""
+    found = {r.pmid for r in records}
+    return tuple(Stance(e.pmid, "", e.stance, e.stance, "stance.curated_not_retrieved", e.note)
+                 for e in claim.evidence if e.pmid not in found)
 
 
 def _items(stances: Sequence[Stance], grades: dict[str, RecordGrade], claim: Claim,
-           records: dict[str, Record]) -> tuple[Item, ...]:
+           records: dict[str, Record], comparative: bool) -> tuple[Item, ...]:
     items = []
     for s in stances:
         grade = grades[s.pmid]
         if s.effective == "not_relevant" or grade.retracted or grade.level is None:
             continue
         items.append(Item(s.pmid, grade.level, s.effective, grade.design, grade.caveat,
-                          grade.human_study, _head_to_head(claim, records[s.pmid], grade)))
+                          grade.human_study, comparative and head_to_head(claim, records[s.pmid])))
     return tuple(items)
 
 
-def _basis(rule: str, pmids: Sequence[str], grades: dict[str, RecordGrade]) -> Basis:
-    chosen = [grades[p] for p in pmids]
-    return Basis(rule, tuple(pmids), tuple(s for g in chosen for s in g.conclusion),
-                 tuple(g.level for g in chosen), tuple(g.direction for g in chosen))
+def _basis(rule: str, items: Sequence[Item], stances: dict[str, Stance],
+           grades: dict[str, RecordGrade]) -> Basis:
+    pmids = tuple(i.pmid for i in items)
+    return Basis(rule, pmids, tuple(x for p in pmids for x in stances[p].rationale),
+                 tuple(grades[p].level for p in pmids), tuple(grades[p].direction for p in pmids),
+                 tuple(stances[p].effective for p in pmids))
 
 
 def _excluded(stances: Sequence[Stance], grades: dict[str, RecordGrade]) -> tuple[Basis, ...]:
@@ -137,22 +159,22 @@ def assess_claim(claim: Claim, records: Sequence[Record], *, checked: bool = Tru
                                  (Basis("verdict.not_checked", (), (reason,)),), wording)
         return _overridden(claim, result)
     grades = {r.pmid: grade_record(r) for r in records}
-    by_pmid = {r.pmid: r for r in records}
     comparative = claim.kind == "comparative" or bool(comparative_cue(claim.quote))
     stances = tuple(_stance(claim, r, grades[r.pmid], comparative) for r in records)
-    items = _items(stances, grades, claim, by_pmid)
+    items = _items(stances, grades, claim, {r.pmid: r for r in records}, comparative)
     situation = Situation(items, wording.strength, claim.kind, comparative)
     rule, _ = first(VERDICT_RULES, situation)
-    counted = [i.pmid for i in items]
     flags = tuple(r.id for r, _ in fired(OVERCLAIM_RULES, situation))
-    basis = (_basis(rule.id, counted, grades),) + tuple(
-        _basis(flag, counted, grades) for flag in flags) + _excluded(stances, grades)
+    tier = situation.high or situation.human or situation.items  # what the verdict rests on
+    by_pmid = {s.pmid: s for s in stances}
+    basis = tuple(_basis(r, tier, by_pmid, grades) for r in (rule.id,) + flags)
     needs_note = claim.kind in ("efficacy", "comparative") or comparative
     backed = any(i.stance == "supports" for i in situation.high)
     result = ClaimAssessment(
-        claim.id, rule.value, min((i.level for i in items), default=None), flags, basis, wording,
-        STANDARDS_NOTE if needs_note and not backed else "", stances, tuple(grades.values()),
-        rule.value)
+        claim.id, rule.value, min((i.level for i in items), default=None), flags,
+        basis + _excluded(stances, grades), wording,
+        STANDARDS_NOTE if needs_note and not backed else "",
+        stances + _unretrieved(claim, records), tuple(grades.values()))
     return _overridden(claim, result)
 
 

@@ -63,7 +63,7 @@ DIRECTION_CUES: tuple[Rule, ...] = (
                "no significant effect on pain was found")),
     cue("direction.effective", "The intervention is called effective or superior",
         r"\b(more |highly |clinically |equally )?effective(ly)?\b(?! ?ness)|\bsuperior to\b|"
-        r"\bmore effective\b|\bwas favou?red\b", value=FAV, negatable=True,
+        r"\bmore effective\b", value=FAV, negatable=True,
         fires=("MTrP needling effectively reduced the heel pain",
                "DN is superior to sham/no intervention"),
         quiet=("needling was not found to be significantly superior to placebo",
@@ -103,6 +103,11 @@ DIRECTION_CUES: tuple[Rule, ...] = (
         fires=("No effect on cervical range of motion was found",
                "There is no evidence that dry needling improves disability"),
         quiet=("dry needling had an effect on pain",)),
+    cue("direction.only_comparator_improved", "Only another group (not the needling group) "
+        "improved on some outcome", r"\bonly (observed|seen|found|significant) (in|for) the "
+        r"(?!dn|dry needling|needling|dn s|intervention)\w+ group\b", value=UNFAV,
+        fires=("Reduction in mechanical hyperalgesia was only observed in the OMT group",),
+        quiet=("improvement was only observed in the dry needling group",)),
     cue("direction.refuted", "The theory or treatment is refuted or lacks any scientific basis",
         r"\brefuted\b|\bno scientific basis\b|\bdisproved\b|\bnot supported by (the )?evidence\b",
         value=UNFAV, fires=("the theory of MPS caused by TrPs has been refuted",),

@@ -3,12 +3,10 @@
 A query casts a wide net, so a record counts only when (1) it names the claim's intervention
 (`claim.intervention`, split on commas, semicolons and "or"; else the quoted phrases of
 `claim.query`) in its title, abstract, MeSH or keywords; (2) it covers the claim's outcome: at
-least half of the outcome's specific words (from `claim.outcome`, else from the quote; generic
-words such as "pain" or "function" only count when nothing specific is left) occur, matched on
-their first six letters, with a few synonyms ("circulation" ~ "blood flow"); and (3) harm
+least half of the outcome's key terms occur (see `outcome.py`); and (3) harm
 reports count only for safety claims, and safety claims count only records whose title or
-conclusion is about harms or safety.
-The first rule that rejects a record names why; `relevance.relevant` names why it was kept.
+conclusion is about harms or safety; (4) comparative claims count only head-to-head evidence: a
+trial or review (level 1-2) that names one of `claim.comparator`'s items. The first rule that rejects a record names why; `relevance.relevant` names why it was kept.
 """
 
 from __future__ import annotations
@@ -17,29 +15,12 @@ import re
 
 from evidence_tracker.claims import Claim
 from evidence_tracker.grading.conclusion import conclusion_of
-from evidence_tracker.grading.design import rec
+from evidence_tracker.grading.design import TRIAL_DESIGNS, design_of, rec
+from evidence_tracker.grading.outcome import covers_outcome, outcome_terms
 from evidence_tracker.grading.rules import Rule, predicate
-from evidence_tracker.grading.text import fold, words
+from evidence_tracker.grading.text import fold
 from evidence_tracker.records import Record
 
-# Claim verbs and vague qualifiers say nothing about which outcome a record must cover.
-_FLUFF = frozenset(
-    "abnormal local active latent deep research shows proven directly patients often dry needling "
-    "needle needles technique treatment therapy physiotherapy physiotherapists evidence allows "
-    "clinical trigger point points myofascial central peripheral primary driver".split()
-)
-_VERBS = frozenset(
-    "normalizes normalises normalize restores restore improves improve reduces reduce deactivates "
-    "eliminates increases decreases relieves helps help better faster fewer achieve break builds"
-    .split()
-)
-# Words nearly every record in a pain library contains: alone they cannot make a record relevant.
-GENERIC = frozenset("pain muscle muscles function activity chronic outcomes cases results symptoms "
-                    "tissue dysfunction relief".split())
-SYNONYMS = {"circulation": ("blood flow", "perfusion", "microcirculation"),
-            "endplate": ("end plate", "spontaneous electrical activity"),
-            "sensitization": ("sensitisation", "pressure pain threshold"),
-            "pain": ("nocicept",)}
 _HARM = re.compile(r"\b(adverse|pneumothora|complication|safety|safe|harm|injur|side effect)", re.I)
 _QUOTED = re.compile(r'"([^"]+)"')
 
@@ -56,39 +37,34 @@ def intervention_terms(claim: Claim) -> tuple[str, ...]:
     return tuple(t for t in (fold(p).strip() for p in re.split(r"[;,]| or ", source)) if t)
 
 
-def outcome_terms(claim: Claim) -> tuple[str, ...]:
-    """Key outcome words of `claim` (`outcome`, else the quote): specific words first, then
-    generic ones, then the claim's verbs ("deactivates") when nothing else is left."""
-    source = claim.outcome or claim.quote
-    found = [w for w in dict.fromkeys(words(source)) if w not in _FLUFF and len(w) > 2]
-    if "end plate" in fold(source):  # one concept, however it is hyphenated
-        found = [w for w in found if w not in ("end", "plate")] + ["endplate"]
-    nouns = [w for w in found if w not in _VERBS]
-    specific = [w for w in nouns if w not in GENERIC]
-    return tuple(specific or nouns or found)
-
-
-def _covers(term: str, text: str) -> bool:
-    stem = term[:6]
-    if re.search(rf"\b{re.escape(stem)}", text):
-        return True
-    return any(alt in text for alt in SYNONYMS.get(term, ()))
-
-
-def covers_outcome(terms: tuple[str, ...], text: str) -> bool:
-    """True when at least half of outcome `terms` (and at least one) occur in folded `text`."""
-    if not terms:
-        return True
-    hits = sum(_covers(term, text) for term in terms)
-    return hits >= 1 and 2 * hits >= len(terms)
-
-
 def _is_harm_record(record: Record) -> bool:
     return bool(_HARM.search(fold(record.title))) or "Case Reports" in record.publication_types
 
 
-def relevance_of(claim: Claim, record: Record) -> tuple[bool, str]:
-    """Whether `record` is relevant to `claim`, with the rule id that decided it."""
+_VAGUE = re.compile(r"\b(other|conventional|traditional|usual|standard)\b")
+_SAME_CARE = {"physiotherapy": "physical therapy", "physical therapy": "physiotherapy"}
+
+
+def comparator_terms(claim: Claim) -> tuple[str, ...]:
+    """Folded comparator phrases of `claim` ("other physiotherapy" -> "physiotherapy", and
+    "physical therapy", its other spelling)."""
+    parts = (fold(_VAGUE.sub(" ", fold(c))).strip(" )")
+             for c in re.split(r"[;,(]| and | or ", claim.comparator))
+    terms = [p for p in parts if p]
+    return tuple(dict.fromkeys(terms + [_SAME_CARE[t] for t in terms if t in _SAME_CARE]))
+
+
+def head_to_head(claim: Claim, record: Record) -> bool:
+    """True when `record` is a level 1-2 trial or review naming one of the claim's comparators."""
+    text = fold(record.title + " " + record.abstract_text)
+    rule = design_of(record)[0]
+    return (rule.value in TRIAL_DESIGNS and (rule.level or 9) <= 2
+            and any(re.search(rf"\b{re.escape(c)}", text) for c in comparator_terms(claim)))
+
+
+def relevance_of(claim: Claim, record: Record, comparative: bool = False) -> tuple[bool, str]:
+    """Whether `record` is relevant to `claim`, with the rule id that decided it; a
+    `comparative` claim needs head-to-head evidence."""
     text = _record_text(record)
     terms = intervention_terms(claim)
     if terms and not any(t in text for t in terms):
@@ -99,13 +75,16 @@ def relevance_of(claim: Claim, record: Record) -> tuple[bool, str]:
         return True, "relevance.relevant"
     if _is_harm_record(record):
         return False, "relevance.harm_report_only_for_safety"
-    if not covers_outcome(outcome_terms(claim), text):
+    if not covers_outcome(outcome_terms(claim.outcome or claim.quote), text):
         return False, "relevance.outcome_absent"
+    if comparative and not head_to_head(claim, record):
+        return False, "relevance.not_head_to_head"
     return True, "relevance.relevant"
 
 
-def _claim(quote: str, kind: str = "efficacy", outcome: str = "") -> Claim:
-    return Claim(id="c", quote=quote, kind=kind, intervention="dry needling", outcome=outcome)
+def _claim(quote: str, kind: str = "efficacy", outcome: str = "", comparator: str = "") -> Claim:
+    return Claim(id="c", quote=quote, kind=kind, intervention="dry needling", outcome=outcome,
+                 comparator=comparator)
 
 
 _PAIN_SR = rec(title="Dry needling for neck pain: a systematic review")
@@ -113,7 +92,11 @@ _CASE = rec(title="Pneumothorax following dry needling", pt=("Case Reports",))
 
 
 def _rejects(rule_id: str):
-    return lambda pair: relevance_of(*pair)[1] == rule_id
+    return lambda pair: relevance_of(*pair, pair[0].kind == "comparative")[1] == rule_id
+
+
+_VS_MT = _claim("Better than manual therapy", kind="comparative", outcome="neck pain",
+                comparator="manual therapy")
 
 
 RELEVANCE_RULES: tuple[Rule, ...] = (
@@ -138,4 +121,10 @@ RELEVANCE_RULES: tuple[Rule, ...] = (
                           abstract="Adverse events were similar. Seven trials were pooled. "
                                    "Needling reduced heel pain.")),),
               quiet=((_claim("Dry needling is safe", kind="safety"), _CASE),)),
+    predicate("relevance.not_head_to_head", "A comparative claim needs a level 1-2 trial or "
+              "review against its comparator", _rejects("relevance.not_head_to_head"),
+              fires=((_VS_MT, rec(title="Dry needling versus sham for neck pain: an RCT",
+                                  pt=("Randomized Controlled Trial",))),),
+              quiet=((_VS_MT, rec(title="Dry needling versus manual therapy for neck pain",
+                                  pt=("Randomized Controlled Trial",))),)),
 )

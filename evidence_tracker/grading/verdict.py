@@ -132,8 +132,7 @@ VERDICT_RULES: tuple[Rule, ...] = (
 
 
 def _strong_unbacked(s: Situation) -> bool:
-    clean = [i for i in s.high if i.stance == "supports" and not i.caveat]
-    return s.strength == "strong" and not clean
+    return s.strength == "strong" and not _supported(s)
 
 
 def _mechanism_only(s: Situation) -> bool:
@@ -152,9 +151,10 @@ def _comparative_untested(s: Situation) -> bool:
 
 
 OVERCLAIM_RULES: tuple[Rule, ...] = (
-    predicate("overclaim.strong_without_high_level", "Strong wording without unqualified level "
-              "1-2 favourable evidence", _s(_strong_unbacked),
-              fires=("strong | 1+c", "strong | 4+", "strong | "), quiet=("strong | 1+", "moderate | 4+")),
+    predicate("overclaim.strong_without_high_level", "Strong wording without consistent, "
+              "unqualified level 1-2 favourable evidence (anything short of 'supported')",
+              _s(_strong_unbacked), fires=("strong | 1+c", "strong | 4+", "strong | 1+ 2-"),
+              quiet=("strong | 1+ 2+", "moderate | 4+")),
     predicate("overclaim.mechanism_only", "Patient benefit claimed from mechanism, animal or "
               "narrative work only (Sumner et al., BMJ 2014)", _s(_mechanism_only),
               fires=("moderate mechanism | 5+a",), quiet=("moderate | 2+ 5+a", "moderate | ")),
