@@ -187,3 +187,14 @@ def test_hedged_wording_is_not_flagged_as_strong(library):
                                 outcome="end-plate activity"), records)
     assert result.wording.strength == "hedged"
     assert "overclaim.strong_without_high_level" not in result.overclaim
+
+
+def test_assessment_to_dict_is_json_ready(library):
+    import json
+
+    result = assess_claim(claim("Improves local blood circulation", outcome="blood flow"),
+                          found(library, f'{DN} AND ("blood flow"[tiab])'))
+    data = json.loads(json.dumps(result.to_dict()))
+    assert data["verdict"] == "insufficient" and data["evidence_level"] == 4
+    assert data["basis"][0]["rule"] == "verdict.insufficient.low_levels"
+    assert data["wording"]["strength"] == "moderate" and "grades" not in data

@@ -127,3 +127,18 @@ def test_to_dict_is_plain_data(grades):
     data = grades["17578978"].to_dict()
     assert data["retracted"] is True and data["level"] == 2
     assert isinstance(data["conclusion"], tuple)
+
+
+def test_record_without_abstract_has_no_conclusion_and_unknown_direction():
+    grade = grade_record(Record(pmid="3", title="Dry needling: a randomized controlled trial"))
+    got = (grade.design, grade.level, grade.conclusion, grade.direction)
+    assert got == ("rct", 2, (), "unknown")
+
+
+def test_admin_sections_are_not_the_conclusion():
+    record = Record(pmid="4", title="A review", publication_types=("Review",), abstract=(
+        AbstractSection("Dry needling was not effective for neck pain.", "RESULTS"),
+        AbstractSection("PROSPERO CRD42020215781.", "REGISTRATION")))
+    grade = grade_record(record)
+    assert grade.conclusion == ("Dry needling was not effective for neck pain.",)
+    assert grade.direction == "unfavourable"

@@ -24,7 +24,8 @@ def test_rule_ids_are_unique_and_dotted():
 
 def test_a_rule_without_examples_is_reported():
     bare = cue("direction.bare", "no examples", r"\bbare\b")
-    assert misbehaving([bare]) == ["direction.bare: needs examples that fire and examples that stay quiet"]
+    assert misbehaving([bare]) == [
+        "direction.bare: needs examples that fire and examples that stay quiet"]
 
 
 def test_a_misbehaving_example_is_reported():

@@ -1,12 +1,12 @@
 """Assess one claim against the records its search found: verdict, basis, overclaim flags, note.
 
 Each record is graded, checked for relevance, and given an automatic stance from its direction
-(favourable -> supports, unfavourable -> contradicts, mixed -> mixed, otherwise inconclusive);
-a curated stance in `claim.evidence` wins and both are shown. The automatic stance is read
-from the conclusion clauses that name the claim's outcome (`stance.outcome_clauses`), else from
-the whole conclusion (`stance.conclusion`); a claim of lasting effect gets "inconclusive" from a
-record whose conclusion speaks of short-term effects only (`stance.short_term_only`). For comparative claims only
-head-to-head trials (naming `claim.comparator`) count, with their stance on superiority
+(favourable -> supports, unfavourable -> contradicts, mixed -> mixed, otherwise inconclusive); a
+curated stance in `claim.evidence` wins and both are shown. The automatic stance is read from the
+conclusion clauses that name the claim's outcome (`stance.outcome_clauses`), else from the whole
+conclusion (`stance.conclusion`); a claim of lasting effect gets "inconclusive" from a record whose
+conclusion speaks of short-term effects only (`stance.short_term_only`). For comparative claims
+only head-to-head trials (naming `claim.comparator`) count, with their stance on superiority
 (`comparison.py`). Retracted records never count.
 """
 
@@ -65,7 +65,12 @@ class Stance:
 
 @dataclass(frozen=True)
 class ClaimAssessment:
-    """The verdict on one claim with everything needed to check it in a minute."""
+    """The verdict on one claim with everything needed to check it in a minute.
+
+    `verdict` is one of `claims.VERDICTS` (a reviewer's override when set; `computed_verdict`
+    keeps the rules' answer). `grades` are the graded records; `to_dict` leaves them out because
+    the report lists each record once, not once per claim.
+    """
 
     claim_id: str
     verdict: str
@@ -80,7 +85,9 @@ class ClaimAssessment:
     override_reason: str = ""
 
     def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
+        data = dataclasses.asdict(self)
+        del data["grades"]
+        return data
 
 
 def _claim_stance(claim: Claim, grade: RecordGrade, comparative: bool):
@@ -90,7 +97,8 @@ def _claim_stance(claim: Claim, grade: RecordGrade, comparative: bool):
     clauses = focus(terms, grade.conclusion)
     if "long term" in terms and not clauses and "direction.short_term" in grade.direction_cues:
         return "inconclusive", "stance.short_term_only", grade.conclusion
-    for text, rule in ((clauses, "stance.outcome_clauses"), (grade.conclusion, "stance.conclusion")):
+    readings = ((clauses, "stance.outcome_clauses"), (grade.conclusion, "stance.conclusion"))
+    for text, rule in readings:
         if comparative:
             stance, cues = comparison_stance(text)
         else:

@@ -97,7 +97,8 @@ DIRECTION_CUES: tuple[Rule, ...] = (
                "dry needling is not statistically better than other interventions"),
         quiet=("dry needling is superior to sham",)),
     cue("direction.no_effect", "No effect, ineffective, no evidence that it works",
-        r"\bno (\w+ )?effects? (on|of)\b|\bineffective\b|\bnot effective\b|\bno evidence (that|of)\b|"
+        r"\bno (\w+ )?effects? (on|of)\b|\bineffective\b|\bnot effective\b|"
+        r"\bno evidence (that|of)\b|"
         r"\bdid not (improve|reduce|decrease|change)\b|\bhad no effect\b",
         value=UNFAV,
         fires=("No effect on cervical range of motion was found",

@@ -1,11 +1,12 @@
 """The claim's outcome as key terms, and the parts of a conclusion that speak to it.
 
 Terms come from `claim.outcome` (else the quote): multi-word concepts stay whole ("range of
-motion", "long term"), claim verbs and vague qualifiers go, and generic words ("pain",
-"function") are used only when nothing specific is left. A term matches on its first six
-letters (whole word when shorter, whole phrase when several), or on a listed synonym (regex) ("circulation" ~ "blood flow", "range of motion" ~ "ROM").
-A conclusion often judges several outcomes ("reduced pain; no effect on disability"), so the
-stance on a claim is read from the clauses that name its outcome, when any do.
+motion", "long term"), claim verbs and vague qualifiers go, and generic words ("pain", "function")
+are used only when nothing specific is left. A term matches on its first six letters (whole word
+when shorter, whole phrase when several), or on a listed synonym (regex) ("circulation" ~ "blood
+flow", "range of motion" ~ "ROM"). A conclusion often judges several outcomes ("reduced pain; no
+effect on disability"), so the stance on a claim is read from the clauses that name its outcome,
+when any do.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
-"""Grade one PubMed record: design, CEBM level, species, conclusion and its direction, retraction."""
+"""Grade one PubMed record: design, CEBM level, species, conclusion, direction, retraction."""
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from functools import lru_cache
 
 from evidence_tracker.grading.conclusion import conclusion_of, direction_of
 from evidence_tracker.grading.design import design_of, species_of
@@ -44,6 +45,8 @@ class RecordGrade:
         return dataclasses.asdict(self)
 
 
+# Grading is pure and a run grades the same record once per claim that found it.
+@lru_cache(maxsize=4096)
 def grade_record(record: Record) -> RecordGrade:
     """Grade `record` with the design, species and direction rule tables."""
     rule, design = design_of(record)

@@ -3,10 +3,11 @@
 A query casts a wide net, so a record counts only when (1) it names the claim's intervention
 (`claim.intervention`, split on commas, semicolons and "or"; else the quoted phrases of
 `claim.query`) in its title, abstract, MeSH or keywords; (2) it covers the claim's outcome: at
-least half of the outcome's key terms occur (see `outcome.py`); and (3) harm
-reports count only for safety claims, and safety claims count only records whose title or
-conclusion is about harms or safety; (4) comparative claims count only head-to-head evidence: a
-trial or review (level 1-2) that names one of `claim.comparator`'s items. The first rule that rejects a record names why; `relevance.relevant` names why it was kept.
+least half of the outcome's key terms occur (see `outcome.py`); and (3) harm reports count only for
+safety claims, and safety claims count only records whose title or conclusion is about harms or
+safety; (4) comparative claims count only head-to-head evidence: a trial or review (level 1-2) that
+names one of `claim.comparator`'s items. The first rule that rejects a record names why;
+`relevance.relevant` names why it was kept.
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ class Rule:
 
 def cue(rule_id: str, description: str, pattern: str, *, value: str = "", negatable: bool = False,
         fires: Iterable[str] = (), quiet: Iterable[str] = ()) -> Rule:
-    """A text rule: `pattern` (regex, case-insensitive) on folded text; `negatable` skips negated hits."""
+    """A text rule: `pattern` (regex) on folded text; `negatable` skips negated hits."""
     regex = re.compile(pattern, re.I)
 
     def match(text: str) -> str:

@@ -66,7 +66,8 @@ def situation(text: str) -> Situation:
     items = []
     for number, token in enumerate(body.split()):
         level, stance, flags = _TOKEN.match(token).groups()
-        design = "animal" if "a" in flags else "observational" if "o" in flags else _DESIGN[int(level)]
+        design = ("animal" if "a" in flags else "observational" if "o" in flags
+                  else _DESIGN[int(level)])
         items.append(Item(str(number), int(level), _STANCE[stance], design, "c" in flags,
                           int(level) <= 4 and "a" not in flags, "h" in flags))
     return Situation(tuple(items), words[0] if words else "moderate",
@@ -105,7 +106,8 @@ VERDICT_RULES: tuple[Rule, ...] = (
     predicate("verdict.untested.no_human_study", "No relevant human study (animal, mechanism "
               "or narrative work at most)", _s(lambda s: not s.human), value="untested",
               fires=("moderate | ", "strong mechanism | 5+a 5+"), quiet=("moderate | 4+",)),
-    predicate("verdict.supported.high_level", "Level 1-2 human evidence, all favourable, no caveats",
+    predicate("verdict.supported.high_level", "Level 1-2 human evidence, all favourable, "
+              "no caveats",
               _s(_supported), value="supported", fires=("moderate | 1+ 2+",),
               quiet=("moderate | 1+c", "moderate | 1+ 2-", "moderate | 4+")),
     predicate("verdict.partly_supported.caveats", "Favourable level 1-2 evidence whose authors "
@@ -160,7 +162,8 @@ OVERCLAIM_RULES: tuple[Rule, ...] = (
               fires=("moderate mechanism | 5+a",), quiet=("moderate | 2+ 5+a", "moderate | ")),
     predicate("overclaim.causal_from_observational", "Causal wording backed only by observational "
               "or uncontrolled studies", _s(_causal_observational),
-              fires=("moderate | 4+o", "strong | 4+"), quiet=("hedged | 4+o", "moderate | 2+ 4+o", "moderate safety | 4+o")),
+              fires=("moderate | 4+o", "strong | 4+"),
+              quiet=("hedged | 4+o", "moderate | 2+ 4+o", "moderate safety | 4+o")),
     predicate("overclaim.comparative_without_head_to_head", "A comparative promise (faster, fewer "
               "sessions, better outcomes) with no head-to-head trial", _s(_comparative_untested),
               fires=("moderate efficacy comparative | 1+", "moderate comparative | "),

@@ -24,11 +24,13 @@ WORDING_CUES: tuple[Rule, ...] = (
     cue("wording.absolute", "Absolute outcome verbs: normalizes, restores, eliminates, cures",
         r"\b(normali[sz]e[sd]?|restores?|eliminates?|cures?|eradicates?|resolves?|"
         r"guarantee[sd]?|fixes|reverses?|heals?)\b", value="strong",
-        fires=("Normalizes abnormal motor end-plate activity", "Restores muscle length and function"),
+        fires=("Normalizes abnormal motor end-plate activity",
+               "Restores muscle length and function"),
         quiet=("Improves local blood circulation",)),
     cue("wording.certainty", "Certainty words: proven, directly, always, scientifically backed",
         r"\b(proven|prove[sn]?|directly|always|never fails|definitely|scientifically (backed|"
-        r"proven)|evidence based truth|clinically proven|(research|studies|science) (shows?|proves?))\b",
+        r"proven)|evidence based truth|clinically proven|"
+        r"(research|studies|science) (shows?|proves?))\b",
         value="strong",
         fires=("Dry needling directly addresses deep neuromuscular dysfunction",
                "a scientifically backed invasive technique"),
