@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 
 from evidence_tracker.grading import ALL_RULE_TABLES
-from evidence_tracker.grading.comparison import COMPARISON_CUES
 from evidence_tracker.grading.rules import Rule, cue, misbehaving
 
-TABLES = dict(ALL_RULE_TABLES, comparison=COMPARISON_CUES)
+TABLES = ALL_RULE_TABLES
 
 
 @pytest.mark.parametrize("name", sorted(TABLES))

@@ -1,13 +1,10 @@
 """Assess one claim against the records its search found: verdict, basis, overclaim flags, note.
 
-Each record is graded, checked for relevance, and given an automatic stance from its direction
-(favourable -> supports, unfavourable -> contradicts, mixed -> mixed, otherwise inconclusive); a
-curated stance in `claim.evidence` wins and both are shown. The automatic stance is read from the
-conclusion clauses that name the claim's outcome (`stance.outcome_clauses`), else from the whole
-conclusion (`stance.conclusion`); a claim of lasting effect gets "inconclusive" from a record whose
-conclusion speaks of short-term effects only (`stance.short_term_only`). For comparative claims
-only head-to-head trials (naming `claim.comparator`) count, with their stance on superiority
-(`comparison.py`). Retracted records never count.
+Each record is graded, checked for relevance (`relevance.py`) and given an automatic stance
+(`stance.py`: favourable -> supports, unfavourable -> contradicts, mixed -> mixed, otherwise
+inconclusive, read from the clauses naming the claim's outcome); a curated stance in
+`claim.evidence` wins and both are shown. For comparative claims only head-to-head trials count,
+with their stance on superiority (`comparison.py`). Retracted records never count.
 """
 
 from __future__ import annotations
@@ -17,18 +14,15 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from evidence_tracker.claims import Claim
-from evidence_tracker.grading.comparison import comparison_stance
-from evidence_tracker.grading.conclusion import direction_of
-from evidence_tracker.grading.outcome import focus, outcome_terms
 from evidence_tracker.grading.record import RecordGrade, grade_record
 from evidence_tracker.grading.relevance import head_to_head, relevance_of
 from evidence_tracker.grading.rules import first, fired
+from evidence_tracker.grading.stance import claim_stance
 from evidence_tracker.grading.verdict import OVERCLAIM_RULES, VERDICT_RULES, Item, Situation
 from evidence_tracker.grading.wording import Wording, comparative_cue, wording_of
 from evidence_tracker.records import Record
 
 AUTO_STANCES = ("supports", "contradicts", "mixed", "inconclusive", "not_relevant")
-_STANCE_OF = {"favourable": "supports", "unfavourable": "contradicts", "mixed": "mixed"}
 STANDARDS_NOTE = (
     "No supporting level 1-2 human trial evidence was found, so this claim falls short of UK CAP "
     "Code rule 12.1 (objective health claims must be backed by evidence, normally trials on "
@@ -90,31 +84,12 @@ class ClaimAssessment:
         return data
 
 
-def _claim_stance(claim: Claim, grade: RecordGrade, comparative: bool):
-    """Stance of a relevant record, its rule and the text it was read from: the conclusion
-    clauses naming the claim's outcome when any do, else the whole conclusion."""
-    terms = outcome_terms(claim.outcome or claim.quote)
-    clauses = focus(terms, grade.conclusion)
-    if "long term" in terms and not clauses and "direction.short_term" in grade.direction_cues:
-        return "inconclusive", "stance.short_term_only", grade.conclusion
-    readings = ((clauses, "stance.outcome_clauses"), (grade.conclusion, "stance.conclusion"))
-    for text, rule in readings:
-        if comparative:
-            stance, cues = comparison_stance(text)
-        else:
-            direction, cues, _ = direction_of(text)
-            stance = _STANCE_OF.get(direction, "inconclusive")
-        if cues:  # clauses that name the outcome but judge nothing fall back to the conclusion
-            return stance, rule, text
-    return "inconclusive", "stance.conclusion", grade.conclusion
-
-
 def _stance(claim: Claim, record: Record, grade: RecordGrade, comparative: bool) -> Stance:
     curated = {e.pmid: e for e in claim.evidence}.get(record.pmid)
     relevant, rule = relevance_of(claim, record, comparative)
     automatic, rationale = "not_relevant", ()
     if relevant:
-        automatic, rule, rationale = _claim_stance(claim, grade, comparative)
+        automatic, rule, rationale = claim_stance(claim, grade, comparative)
     return Stance(record.pmid, automatic, curated.stance if curated else "",
                   curated.stance if curated else automatic,
                   "stance.curated" if curated else rule, curated.note if curated else "",
