@@ -35,11 +35,17 @@ WORDING_CUES: tuple[Rule, ...] = (
         fires=("Dry needling directly addresses deep neuromuscular dysfunction",
                "a scientifically backed invasive technique"),
         quiet=("Dry needling may help some patients",)),
-    cue("wording.bare_causal", "Bare present-tense causal verbs stated as fact",
+    cue("wording.bare_causal", "Bare present-tense causal verbs stated as fact, or the "
+        "treatment as subject of a present-tense verb other than the moderate ones",
         r"\b(deactivates?|activates?|breaks?|releases?|resets?|stops?|blocks?|removes?|"
-        r"repairs?|corrects?|bridges?|elevates?|addresses|separates?)\b", value="strong",
-        fires=("Deactivates active and latent trigger points", "Break pain cycles faster"),
-        quiet=("Reduces central and peripheral pain sensitization",)),
+        r"repairs?|corrects?|bridges?|elevates?|addresses|separates?)\b|"
+        r"\b(dry needling|needling) (?!(is|has|does|was|seems|appears|improves|reduces|"
+        r"decreases|relieves|helps|lowers|eases|enhances|increases)\b)[a-z]+[^s\W]s\b",
+        value="strong",
+        fires=("Deactivates active and latent trigger points", "Break pain cycles faster",
+               "Dry needling treats the root cause of chronic pain"),
+        quiet=("Reduces central and peripheral pain sensitization", "Dry needling is safe",
+               "Dry needling reduces pain")),
     cue("wording.moderate", "Moderate effect verbs: improves, reduces, helps, relieves",
         r"\b(improves?|reduces?|decreases?|relieves?|helps?|lowers?|eases?|better|enhances?|"
         r"increases?|achieve)\b", value="moderate",
