@@ -71,4 +71,5 @@ def _register_commands() -> None:
 
 # (module, [click command objects]) — one line per feature.
 _COMMANDS: list[tuple[str, list[str]]] = [
+    ("evidence_tracker.references.cli", ["refs"]),
 ]

@@ -1,0 +1,165 @@
+"""Parse one reference-list entry into its fields (Vancouver, AMA, APA, Harvard, Chicago).
+
+The parser finds the anchors every style has — identifiers, the year, the volume(issue):pages
+locator, a quoted title — and splits what is left into authors, title and journal. Real handouts
+are messy, so each step falls back rather than fails: a field it cannot find stays empty and is
+then neither searched for nor compared.
+"""
+
+from __future__ import annotations
+
+import re
+
+from evidence_tracker.references.identifiers import find_identifiers, strip_identifiers
+from evidence_tracker.references.model import CitedWork
+
+_YEAR = r"(?:19|20)\d{2}"
+_PAGE = r"[A-Za-z]{0,2}\d+[A-Za-z]?(?:\.e\d+)?"
+_PAGES = rf"{_PAGE}(?:\s*-\s*{_PAGE})?"
+_MONTH = r"[A-Z][a-z]{2,8}\.?(?:[-/][A-Z][a-z]{2,8}\.?)?(?:\s+\d{1,2})?"
+# Vancouver / AMA: "2014;157(9):1905-17", "2009 Jan;13(1):3-10", "2019;12:1899".
+_VANCOUVER = re.compile(
+    rf"(?<!\d)(?P<year>{_YEAR})[a-z]?(?:\s+{_MONTH})?\s*;\s*(?P<volume>[A-Za-z]?\d+[A-Za-z]?)?"
+    rf"\s*(?:\((?P<issue>[^)]{{1,25}})\))?\s*(?::\s*(?P<pages>{_PAGES}))?")
+# APA / Harvard: ", 13(1), 3-10" or ", 13(1), pp. 3-10" or ", 97(26), e11225" or ", 10, Article 21".
+_COMMA_LOCATOR = re.compile(
+    rf",\s*(?:vol\.\s*)?(?P<volume>\d+)\s*(?:\((?P<issue>[^)]{{1,25}})\)|,\s*no\.\s*(?P<no>\w+))?"
+    rf"\s*,\s*(?:(?:pp?\.|[Aa]rticle(?:\s+No\.?)?)\s*)?(?P<pages>{_PAGES})\b")
+# Harvard variant with a colon: "13(1): 3-10" / "13: 3-10"; Chicago: "13, no. 1 (2009): 3-10".
+_COLON_LOCATOR = re.compile(
+    rf"(?P<volume>\d+)\s*(?:\((?P<issue>[^)]{{1,25}})\)|,\s*no\.\s*(?P<no>\w+))?\s*"
+    rf"(?:\((?P<year>{_YEAR})[a-z]?\))?\s*:\s*(?:pp?\.\s*)?(?P<pages>{_PAGES})\b")
+_PAREN_YEAR = re.compile(rf"\(\s*(?P<year>{_YEAR})[a-z]?(?:,\s*[A-Za-z]+\.?(?:\s+\d{{1,2}})?)?\s*\)\.?")
+_BARE_YEAR = re.compile(rf"(?<![\d/.-])(?P<year>{_YEAR})[a-z]?(?![\d/-])")
+_NOT_PUBLICATION_YEAR = re.compile(r"(?:Epub|cited|accessed|retrieved|updated)\s*(?:on\s*)?$", re.I)
+_QUOTED = re.compile(r"[\"“‘']([^\"“”‘’']{15,}?)[\"”’']")
+# A sentence boundary: not after a lone capital (an initial, "J. Pain"), followed by a capital,
+# a digit or an opening quote/bracket.
+_BOUNDARY = re.compile(r"(?<![\s.][A-Z])(?<!^[A-Z])[.?!]\s+(?=[A-Z0-9\"“‘'(\[])")
+_INITIALS = r"(?:[A-Z]\.?\s?-?){1,4}"
+_VANCOUVER_AUTHOR = re.compile(rf"^(?:(?:van|von|de|der|den|da|del|la|le|di)\s+)*"
+                               rf"[A-ZÀ-Þ][\w'’\-]*(?:\s+[\w'’\-]+){{0,3}}\s+{_INITIALS}$")
+_APA_AUTHOR = re.compile(rf"([A-ZÀ-Þa-z][\w'’\- ]*?),\s+({_INITIALS})(?=,|\s|$)")
+_ET_AL = re.compile(r",?\s*\bet\s*al\b\.?", re.I)
+
+
+def parse_citation(text: str) -> CitedWork:
+    """The fields of the reference `text` (one list entry without its number)."""
+    ids = {i.kind: i.value for i in reversed(find_identifiers(text))}
+    body = _normalise(strip_identifiers(text))
+    fields = _locate(body)
+    head = fields.pop("head")
+    quoted = _QUOTED.search(head)
+    if quoted:
+        fields.setdefault("title", quoted.group(1).strip(" ,."))
+        authors, journal = head[: quoted.start()].replace("|||", " "), head[quoted.end():]
+    else:
+        authors, rest = _split_authors(head, apa=fields.pop("apa", False))
+        fields["title"], journal = _split_title(rest, has_journal=fields.pop("has_journal", True))
+    fields.pop("apa", None), fields.pop("has_journal", None)
+    return CitedWork(authors=parse_authors(authors), journal=_clean(journal),
+                     doi=ids.get("doi", ""), pmid=ids.get("pmid", ""), pmcid=ids.get("pmcid", ""),
+                     **{k: _clean(v) for k, v in fields.items() if v})
+
+
+def _normalise(text: str) -> str:
+    text = re.sub(r"[‐‑‒–—−]", "-", text.replace("\u00a0", " "))
+    text = re.sub(r"\s*-\s*(?=\d)", "-", text)
+    text = re.sub(r"\[(?:Epub ahead of print|Internet|published online[^\]]*)\]", " ", text, flags=re.I)
+    text = re.sub(r"\bEpub\s+(?:ahead of print\s*)?(?:\d{4}[^.]*)?\.?", " ", text, flags=re.I)
+    return " ".join(text.split()).strip()
+
+
+def _clean(value: str) -> str:
+    return " ".join(value.split()).strip(" ,.;:*_")
+
+
+def _locate(body: str) -> dict:
+    """Year, volume, issue and pages; `head` is the text before them (authors, title, journal)."""
+    paren = _PAREN_YEAR.search(body)
+    if paren and _looks_like_authors(body[: paren.start()]):
+        rest = body[paren.end():]
+        loc = _COMMA_LOCATOR.search(rest) or _COLON_LOCATOR.search(rest)
+        fields = _locator_fields(loc)
+        # APA/Harvard: authors (year) title. journal, locator — keep authors for _split_authors.
+        end = loc.start() if loc else len(rest)
+        return {**fields, "year": paren.group("year"), "apa": True, "has_journal": bool(loc),
+                "head": body[: paren.start()] + " ||| " + rest[:end]}
+    vancouver = _VANCOUVER.search(body)
+    if vancouver and not _NOT_PUBLICATION_YEAR.search(body[: vancouver.start()]):
+        return {**_locator_fields(vancouver), "year": vancouver.group("year"),
+                "head": body[: vancouver.start()]}
+    loc = _COLON_LOCATOR.search(body) or _COMMA_LOCATOR.search(body)
+    head = body[: loc.start()] if loc else body
+    year = (loc.group("year") if loc and "year" in loc.groupdict() else "") or _last_year(head)
+    head = _BARE_YEAR.sub(" ", head) if year else head
+    head = re.sub(r"\(\s*\)", " ", head)
+    return {**_locator_fields(loc), "year": year or "", "head": head, "has_journal": bool(loc)}
+
+
+def _locator_fields(match: re.Match | None) -> dict:
+    if not match:
+        return {}
+    groups = match.groupdict()
+    return {"volume": groups.get("volume") or "", "pages": groups.get("pages") or "",
+            "issue": groups.get("issue") or groups.get("no") or ""}
+
+
+def _last_year(text: str) -> str:
+    years = [m for m in _BARE_YEAR.finditer(text)
+             if not _NOT_PUBLICATION_YEAR.search(text[: m.start()])]
+    return years[-1].group("year") if years else ""
+
+
+def _looks_like_authors(text: str) -> bool:
+    text = _ET_AL.sub("", text).strip(" .,")
+    return bool(text) and (bool(_APA_AUTHOR.search(text)) or _vancouver_authors(text))
+
+
+def _vancouver_authors(text: str) -> bool:
+    parts = [p.strip() for p in re.split(r",|;|\band\b|&", _ET_AL.sub("", text)) if p.strip()]
+    return bool(parts) and all(_VANCOUVER_AUTHOR.match(p) for p in parts[:3])
+
+
+def _split_authors(head: str, *, apa: bool) -> tuple[str, str]:
+    """(authors, the rest): authors end at the first boundary after an author-like prefix."""
+    if apa:
+        authors, _, rest = head.partition(" ||| ")
+        return authors, rest
+    for match in re.finditer(r"\.\s+|:\s+", head):
+        prefix = head[: match.start()]
+        if _looks_like_authors(prefix) or _ET_AL.search(prefix[-8:] + "."):
+            return prefix, head[match.end():]
+    return "", head
+
+
+def _split_title(rest: str, *, has_journal: bool) -> tuple[str, str]:
+    """(title, journal): the journal is the last sentence before the locator."""
+    rest = rest.strip(" ,")
+    if not has_journal:
+        return _clean(rest.split(". ")[0] if ". " in rest else rest), ""
+    boundaries = list(_BOUNDARY.finditer(rest.rstrip(". ")))
+    if not boundaries:
+        title, _, journal = rest.rpartition(",")
+        return (_clean(title), journal) if title else (_clean(rest), "")
+    # Dotted abbreviations ("Eur. J. Pain") look like one-word sentences: keep them in the journal.
+    while len(boundaries) > 1 and re.fullmatch(
+            r"[A-Z][a-z]{0,11}(?:\.?\s[A-Z][a-z]{0,11}){0,2}",
+            rest[boundaries[-2].end(): boundaries[-1].start()]):
+        boundaries.pop()
+    last = boundaries[-1]
+    title = rest[: last.start() + (1 if rest[last.start()] in "?!" else 0)]
+    return _clean(title), rest[last.end():]
+
+
+def parse_authors(text: str) -> tuple[str, ...]:
+    """Author names as written ("Tough EA", "Tough, E. A." -> "Tough E A"); "et al." dropped."""
+    text = _ET_AL.sub("", text).strip(" .,")
+    if not text:
+        return ()
+    apa = [f"{s.strip()} {i.strip()}" for s, i in _APA_AUTHOR.findall(text)
+           if not re.fullmatch(r"(?:and|&)\s*", s.strip())]
+    if apa and not _vancouver_authors(text):
+        return tuple(re.sub(r"^(?:and|&)\s+", "", a) for a in apa)
+    parts = re.split(r",|;|\s+and\s+|\s*&\s*", text)
+    return tuple(p.strip() for p in parts if p.strip())
