@@ -22,7 +22,8 @@ ESEARCH_HEAD = (b'<?xml version="1.0" encoding="UTF-8" ?>\n'
                 b'<!DOCTYPE eSearchResult PUBLIC "-//NLM//DTD esearch 20060628//EN" '
                 b'"https://eutils.ncbi.nlm.nih.gov/eutils/dtd/20060628/esearch.dtd">\n')
 PUBMED_HEAD = (b'<?xml version="1.0" ?>\n'
-               b'<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2025//EN" '
+               b'<!DOCTYPE PubmedArticleSet PUBLIC '
+               b'"-//NLM//DTD PubMedArticle, 1st January 2025//EN" '
                b'"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n')
 EFETCH_HEAD = (b'<?xml version="1.0" encoding="UTF-8" ?>\n'
                b'<!DOCTYPE eEfetchResult PUBLIC "-//NLM//DTD efetch 20131226//EN" '
@@ -35,7 +36,8 @@ RATE_LIMIT_JSON = (b'{"error":"API rate limit exceeded","api-key":"157.131.198.2
 
 def esearch_error(text: str) -> bytes:
     """An esearch `<ERROR>` answer (HTTP 200) carrying `text`, shaped as ERRORS.md §2 shows."""
-    return ESEARCH_HEAD + b"<eSearchResult>\n\t<ERROR>" + text.encode() + b"</ERROR>\n</eSearchResult>\n"
+    return (ESEARCH_HEAD + b"<eSearchResult>\n\t<ERROR>" + text.encode()
+            + b"</ERROR>\n</eSearchResult>\n")
 
 
 # §2: texts NCBI put in esearch's <ERROR> (HTTP 200).
@@ -81,4 +83,5 @@ CITMATCH_AMBIGUOUS = "N Engl J Med|2024|390|889|Wood RA|{key}|AMBIGUOUS 33057196
 
 def efetch_error(text: str) -> bytes:
     """An efetch `<eFetchResult>` error envelope carrying `text` (ERRORS.md §3's shape)."""
-    return EFETCH_HEAD + b"<eFetchResult>\n\t<ERROR>" + text.encode() + b"</ERROR>\n</eFetchResult>\n"
+    return (EFETCH_HEAD + b"<eFetchResult>\n\t<ERROR>" + text.encode()
+            + b"</ERROR>\n</eFetchResult>\n")

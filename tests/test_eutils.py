@@ -168,7 +168,8 @@ def test_malformed_200_bodies_fail_without_retry(body, expected):
 
 @responses.activate
 def test_other_4xx_is_not_retried():
-    responses.get(ESEARCH, status=414, body=b"<html><title>414 Request-URI Too Large</title></html>")
+    page = b"<html><title>414 Request-URI Too Large</title></html>"
+    responses.get(ESEARCH, status=414, body=page)
     client, slept = make_client()
     with pytest.raises(PubMedErrorResponse) as failure:
         client.search("biopython")
