@@ -11,7 +11,7 @@ import responses
 
 import ncbi_bodies as ncbi
 from evidence_tracker.errors import PubMedErrorResponse, PubMedUnavailable
-from evidence_tracker.pubmed.cache import PubMedCache, normalise_query
+from evidence_tracker.pubmed.cache import PubMedCache, normalise_query, open_cache
 from evidence_tracker.pubmed.cached import CachedSource
 from evidence_tracker.pubmed.eutils import ClientSettings, EutilsClient
 from evidence_tracker.pubmed.ratelimit import RequestStats
@@ -71,8 +71,8 @@ def live():
                     {p: rec(p) for p in ("1", "2", "3")})
 
 
-def source(live, cache, **kw) -> CachedSource:
-    return CachedSource(live, cache, **kw)
+def source(live, cache, clock=None, **kw) -> CachedSource:
+    return CachedSource(live, cache, now=clock or Clock(), **kw)
 
 
 def test_normalised_query_ignores_spacing_and_case():
@@ -83,23 +83,20 @@ def test_search_roundtrip_ttl_and_retmax(clock):
     cache = PubMedCache(":memory:", now=clock)
     cache.put_search(SearchResult("Dry Needling", 63, tuple(map(str, range(20))), as_of="x"), 20)
     hit = cache.get_search("dry  needling", 10)
-    assert hit.fresh and hit.value.pmids == tuple(map(str, range(10))) and hit.value.count == 63
+    assert hit.age(T0) == 0 and hit.value.pmids == tuple(map(str, range(10))) and hit.value.count == 63
     assert hit.value.query == "dry  needling" and hit.fetched_at == "2026-11-24T02:00:00+00:00"
     assert cache.get_search("dry needling", 100) is None  # 20 of 63 cannot answer retmax 100
-    clock.now += timedelta(hours=20, seconds=1)
-    assert cache.get_search("dry needling", 10).fresh is False
+    assert cache.get_search("dry needling", 10).age(T0 + timedelta(hours=20)) == 72000
     cache.put_search(SearchResult("few", 2, ("1", "2")), 2)
     assert cache.get_search("few", 100).value.pmids == ("1", "2")  # all hits are cached
 
 
-def test_records_roundtrip_and_record_ttl(clock):
+def test_records_roundtrip(clock):
     cache = PubMedCache(":memory:", now=clock)
     cache.put_records({"1": rec("1", "<i>One</i>")})
-    clock.now += timedelta(days=29)
     got = cache.get_records(["1", "2"])
-    assert list(got) == ["1"] and got["1"].value == rec("1", "<i>One</i>") and got["1"].fresh
-    clock.now += timedelta(days=2)
-    assert cache.get_records(["1"])["1"].fresh is False
+    assert list(got) == ["1"] and got["1"].value == rec("1", "<i>One</i>")
+    assert got["1"].fetched_at == "2026-11-24T02:00:00+00:00"
 
 
 def test_corrupt_cache_warns_once_and_the_run_goes_on(tmp_path, caplog, live):
@@ -128,6 +125,12 @@ def test_locked_cache_warns_and_is_switched_off(tmp_path, caplog):
     assert cache.get_search("q", 100) is None and not cache.available
 
 
+def test_open_cache_closes_the_file(tmp_path):
+    with open_cache(tmp_path / "sub" / "c.sqlite") as cache:
+        assert cache.available and (tmp_path / "sub" / "c.sqlite").exists()
+    assert not cache.available
+
+
 def test_newer_schema_version_is_not_touched(tmp_path, caplog):
     path = tmp_path / "c.sqlite"
     PubMedCache(path).close()
@@ -150,22 +153,25 @@ def test_record_writes_are_one_transaction(tmp_path):
 
 def test_fresh_search_comes_from_cache_then_refresh_asks_again(live, clock):
     cache = PubMedCache(":memory:", now=clock)
-    assert source(live, cache).search("dry needling").pmids == ("1", "2")
-    again = source(live, cache)
+    assert source(live, cache, clock).search("dry needling").pmids == ("1", "2")
+    again = source(live, cache, clock)
     assert again.search("Dry  needling").pmids == ("1", "2") and len(live.calls) == 1
-    source(live, cache, refresh=True).search("dry needling")
+    source(live, cache, clock, refresh=True).search("dry needling")
+    clock.now += timedelta(hours=2)
+    source(live, cache, clock).search("dry needling")
+    source(live, cache, clock, search_ttl_hours=1).search("dry needling")
     clock.now += timedelta(hours=21)
-    source(live, cache).search("dry needling")
-    assert live.calls == [("search", "dry needling")] * 3
-    assert again.stats.to_dict()["cache"] == {"search_hits": 1, "search_misses": 3}
+    source(live, cache, clock).search("dry needling")
+    assert live.calls == [("search", "dry needling")] * 4
+    assert again.stats.to_dict()["cache"] == {"search_hits": 2, "search_misses": 4}
 
 
 def test_failed_search_falls_back_to_last_answer_marked_stale(live, clock):
     cache = PubMedCache(":memory:", now=clock)
-    source(live, cache).search("dry needling")
+    source(live, cache, clock).search("dry needling")
     clock.now += timedelta(days=3)
     live.fail = PubMedUnavailable("NCBI did not answer esearch.fcgi within 30 s")
-    wrapped = source(live, cache)
+    wrapped = source(live, cache, clock)
     answer = wrapped.search("dry needling")
     assert answer.stale and answer.as_of == "run-1" and answer.pmids == ("1", "2")
     info = wrapped.info()
@@ -178,37 +184,37 @@ def test_failed_search_falls_back_to_last_answer_marked_stale(live, clock):
 
 def test_fetch_asks_only_for_missing_records_once_per_run(live, clock):
     cache = PubMedCache(":memory:", now=clock)
-    first = source(live, cache)
+    first = source(live, cache, clock)
     assert set(first.fetch(["1", "2"])) == {"1", "2"}
     assert set(first.fetch(["2", "3", "404"])) == {"2", "3"}
     assert first.fetch(["404", "3"]) == {"3": rec("3")}  # 404 unknown: not asked twice
     assert live.calls == [("fetch", ("1", "2")), ("fetch", ("3", "404"))]
-    second = source(live, cache)
+    second = source(live, cache, clock)
     second.fetch(["1", "2", "3"])
     assert len(live.calls) == 2  # all cached within the record TTL
     clock.now += timedelta(days=31)
-    source(live, cache).fetch(["1", "2"])
+    source(live, cache, clock).fetch(["1", "2"])
     assert live.calls[-1] == ("fetch", ("1", "2"))  # old records refreshed (retractions)
     assert second.stats.to_dict()["cache"]["records_cached"] == 3
 
 
 def test_failed_fetch_uses_old_copies_or_fails_when_one_is_missing(live, clock):
     cache = PubMedCache(":memory:", now=clock)
-    source(live, cache).fetch(["1", "2"])
+    source(live, cache, clock).fetch(["1", "2"])
     clock.now += timedelta(days=40)
     live.fail = PubMedUnavailable("connection to eutils.test failed")
-    wrapped = source(live, cache)
+    wrapped = source(live, cache, clock)
     assert set(wrapped.fetch(["1", "2"])) == {"1", "2"} and wrapped.info().stale
     with pytest.raises(PubMedUnavailable, match="no cached copy of PMID 3"):
-        source(live, cache).fetch(["1", "3"])
+        source(live, cache, clock).fetch(["1", "3"])
 
 
 def test_offline_answers_only_from_the_cache(live, clock):
     cache = PubMedCache(":memory:", now=clock)
-    source(live, cache).search("dry needling")
-    source(live, cache).fetch(["1", "2"])
+    source(live, cache, clock).search("dry needling")
+    source(live, cache, clock).fetch(["1", "2"])
     calls = len(live.calls)
-    offline = CachedSource(None, cache, offline=True)
+    offline = source(None, cache, clock, offline=True)
     assert offline.search("dry needling").stale is False
     assert set(offline.fetch(["1", "2"])) == {"1", "2"}
     with pytest.raises(PubMedUnavailable, match="offline"):

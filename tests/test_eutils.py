@@ -92,6 +92,14 @@ def test_429_retry_after_header_is_honoured():
 
 
 @responses.activate
+def test_garbled_retry_after_falls_back_to_backoff():
+    responses.get(ESEARCH, status=429, body=ncbi.RATE_LIMIT_JSON, headers={"Retry-After": "soon"})
+    responses.get(ESEARCH, body=ncbi.sample("esearch1.xml"), content_type=XML)
+    client, slept = make_client()
+    assert client.search("biopython").count == 63 and 0.01 <= slept[0] <= 0.02
+
+
+@responses.activate
 def test_rate_limit_json_with_200_is_treated_as_429():
     responses.get(ESEARCH, body=ncbi.RATE_LIMIT_JSON, content_type="application/json")
     responses.get(ESEARCH, body=ncbi.sample("esearch1.xml"), content_type=XML)

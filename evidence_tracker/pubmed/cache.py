@@ -11,10 +11,11 @@ import json
 import logging
 import sqlite3
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Iterator, Mapping
 
 from evidence_tracker.records import Record, SearchResult
 
@@ -53,21 +54,26 @@ def _utc_now() -> datetime:
 
 @dataclass(frozen=True)
 class Cached:
-    """A cached `value` (SearchResult or Record), when it was fetched, and whether it is fresh."""
+    """A cached `value` (SearchResult or Record) and when PubMed gave it (ISO 8601, UTC)."""
 
     value: SearchResult | Record
     fetched_at: str
-    fresh: bool
+
+    def age(self, now: datetime) -> float:
+        """Seconds between `fetched_at` and `now`."""
+        return (now - datetime.fromisoformat(self.fetched_at)).total_seconds()
 
 
 class PubMedCache:
-    """Searches and records from earlier runs; every failure switches the cache off, once."""
+    """Searches and records from earlier runs; every failure switches the cache off, once.
 
-    def __init__(self, path: str | Path, *, search_ttl: timedelta = timedelta(hours=20),
-                 record_ttl: timedelta = timedelta(days=30), timeout: float = 2.0,
+    It stores and returns answers with their age; whether an answer is fresh enough is the
+    caller's policy (`CachedSource`'s TTLs).
+    """
+
+    def __init__(self, path: str | Path, *, timeout: float = 2.0,
                  now: Callable[[], datetime] = _utc_now) -> None:
-        self.path, self._timeout = str(path), timeout
-        self.search_ttl, self.record_ttl, self._now = search_ttl, record_ttl, now
+        self.path, self._timeout, self._now = str(path), timeout, now
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
         self.disabled_reason = ""
@@ -121,9 +127,6 @@ class PubMedCache:
                 self._db.close()
                 self._db = None
 
-    def _fresh(self, fetched_at: str, ttl: timedelta) -> bool:
-        return self._now() - datetime.fromisoformat(fetched_at) < ttl
-
     def get_search(self, query: str, retmax: int) -> Cached | None:
         """The cached answer to `query` if it holds at least `retmax` PMIDs (or all hits)."""
         return self._guard(self._get_search, query, retmax)
@@ -139,7 +142,7 @@ class PubMedCache:
             return None  # cached with a smaller retmax: cannot answer this one
         result = SearchResult.from_dict({**result.to_dict(), "query": query,
                                          "pmids": list(result.pmids[:retmax])})
-        return Cached(result, row[1], self._fresh(row[1], self.search_ttl))
+        return Cached(result, row[1])
 
     def put_search(self, result: SearchResult, retmax: int) -> None:
         """Store `result` (asked with `retmax`) as the latest answer to its query."""
@@ -153,7 +156,7 @@ class PubMedCache:
                               json.dumps(answer)))
 
     def get_records(self, pmids: Iterable[str]) -> dict[str, Cached]:
-        """Cached records for those of `pmids` the cache holds, fresh or not."""
+        """Cached records for those of `pmids` the cache holds, whatever their age."""
         return self._guard(self._get_records, list(pmids), default={})
 
     def _get_records(self, pmids: list[str]) -> dict[str, Cached]:
@@ -163,8 +166,7 @@ class PubMedCache:
             marks = ",".join("?" * len(chunk))
             for pmid, fetched_at, record in self._db.execute(
                     f"SELECT pmid, fetched_at, record FROM records WHERE pmid IN ({marks})", chunk):
-                found[pmid] = Cached(Record.from_dict(json.loads(record)), fetched_at,
-                                     self._fresh(fetched_at, self.record_ttl))
+                found[pmid] = Cached(Record.from_dict(json.loads(record)), fetched_at)
         return found
 
     def put_records(self, records: Mapping[str, Record]) -> None:
@@ -179,3 +181,13 @@ class PubMedCache:
 
     def _stamp(self) -> str:
         return self._now().astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+@contextmanager
+def open_cache(path: str | Path, **options) -> Iterator[PubMedCache]:
+    """A `PubMedCache` at `path` (see its `options`), closed when the block ends."""
+    cache = PubMedCache(path, **options)
+    try:
+        yield cache
+    finally:
+        cache.close()

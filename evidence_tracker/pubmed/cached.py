@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from typing import Iterable, Mapping
+from datetime import datetime, timezone
+from typing import Callable, Iterable, Mapping
 
 from evidence_tracker.errors import PubMedFailure, PubMedUnavailable
 from evidence_tracker.pubmed.cache import Cached, PubMedCache
@@ -26,15 +27,23 @@ from evidence_tracker.records import Record, SearchResult, SourceInfo
 log = logging.getLogger(__name__)
 
 
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
 class CachedSource:
     """`live` PubMed behind `cache`; `stats` is the run's request and cache accounting."""
 
-    def __init__(self, live: PubMedSource | None, cache: PubMedCache, *, refresh: bool = False,
-                 offline: bool = False, stats: RequestStats | None = None) -> None:
+    def __init__(self, live: PubMedSource | None, cache: PubMedCache, *,
+                 search_ttl_hours: float = 20.0, record_ttl_days: float = 30.0,
+                 refresh: bool = False, offline: bool = False,
+                 stats: RequestStats | None = None,
+                 now: Callable[[], datetime] = _utc_now) -> None:
         if live is None and not offline:
             raise ValueError("a CachedSource without a live source must be offline")
         self.live, self.cache = live, cache
-        self.refresh, self.offline = refresh, offline
+        self.search_ttl, self.record_ttl = search_ttl_hours * 3600, record_ttl_days * 86400
+        self.refresh, self.offline, self._now = refresh, offline, now
         self.stats = stats or getattr(live, "stats", None) or RequestStats()
         self._records: dict[str, Record] = {}  # got this run, from PubMed or the cache
         self._asked: set[str] = set()  # PMIDs PubMed was asked for this run, found or not
@@ -59,7 +68,8 @@ class CachedSource:
     def search(self, query: str, *, retmax: int = 100) -> SearchResult:
         """Answer `query` from the cache when fresh, else from PubMed, else from an old answer."""
         cached = self.cache.get_search(query, retmax)
-        if cached is not None and cached.fresh and (self.offline or not self.refresh):
+        fresh = cached is not None and cached.age(self._now()) < self.search_ttl
+        if fresh and (self.offline or not self.refresh):
             self.stats.count_cache("search_hits")
             return cached.value
         if self.offline:
@@ -88,7 +98,8 @@ class CachedSource:
         wanted = list(dict.fromkeys(p.strip() for p in pmids if p.strip()))
         todo = [p for p in wanted if p not in self._records and p not in self._asked]
         cached = self.cache.get_records(todo)
-        usable = {p: c.value for p, c in cached.items() if c.fresh}
+        now = self._now()
+        usable = {p: c.value for p, c in cached.items() if c.age(now) < self.record_ttl}
         self._records.update(usable)
         self.stats.count_cache("records_cached", len(usable))
         need = [p for p in todo if p not in usable]

@@ -19,6 +19,7 @@ from typing import Callable, TypeVar
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import requests
+from urllib3.exceptions import InvalidHeader
 from urllib3.util.retry import Retry
 
 from evidence_tracker.errors import (MalformedResponse, PubMedErrorResponse, PubMedFailure,
@@ -85,6 +86,16 @@ def _error_text(body: bytes) -> str:
     except MalformedResponse:
         pass
     return snippet(body)
+
+
+def _retry_after(header: str | None) -> float | None:
+    """Seconds NCBI asks us to wait (`Retry-After`: seconds or an HTTP date), if it says."""
+    if not header:
+        return None
+    try:
+        return _RETRY_AFTER.parse_retry_after(header)
+    except InvalidHeader:  # a garbled header: fall back to our own backoff
+        return None
 
 
 def _json_error(body: bytes) -> str:
@@ -193,7 +204,7 @@ class Transport:
             raise _Retryable(PubMedUnavailable(
                 f"rate-limited by NCBI: {ncbi_error or f'HTTP {status}'}",
                 advice="set NCBI_API_KEY for 10 requests/s, or run again later"),
-                _RETRY_AFTER.parse_retry_after(header) if header else None)
+                _retry_after(header))
         if status in _TRANSIENT_STATUS or status >= 500:
             raise _Retryable(PubMedUnavailable(
                 f"NCBI answered HTTP {status} to {endpoint}: {_error_text(body)}"))
