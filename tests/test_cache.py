@@ -81,9 +81,10 @@ def test_normalised_query_ignores_spacing_and_case():
 
 def test_search_roundtrip_ttl_and_retmax(clock):
     cache = PubMedCache(":memory:", now=clock)
-    cache.put_search(SearchResult("Dry Needling", 63, tuple(map(str, range(20))), as_of="x"), 20)
+    pmids = tuple(map(str, range(20)))
+    cache.put_search(SearchResult("Dry Needling", 63, pmids, as_of="x"), 20)
     hit = cache.get_search("dry  needling", 10)
-    assert hit.age(T0) == 0 and hit.value.pmids == tuple(map(str, range(10))) and hit.value.count == 63
+    assert hit.age(T0) == 0 and hit.value.pmids == pmids[:10] and hit.value.count == 63
     assert hit.value.query == "dry  needling" and hit.fetched_at == "2026-11-24T02:00:00+00:00"
     assert cache.get_search("dry needling", 100) is None  # 20 of 63 cannot answer retmax 100
     assert cache.get_search("dry needling", 10).age(T0 + timedelta(hours=20)) == 72000
@@ -163,7 +164,7 @@ def test_fresh_search_comes_from_cache_then_refresh_asks_again(live, clock):
     clock.now += timedelta(hours=21)
     source(live, cache, clock).search("dry needling")
     assert live.calls == [("search", "dry needling")] * 4
-    assert again.stats.to_dict()["cache"] == {"search_hits": 2, "search_misses": 4}
+    assert again.stats_dict()["cache"] == {"search_hits": 2, "search_misses": 4}
 
 
 def test_failed_search_falls_back_to_last_answer_marked_stale(live, clock):

@@ -49,6 +49,10 @@ class CachedSource:
         self._asked: set[str] = set()  # PMIDs PubMed was asked for this run, found or not
         self._stale_as_of: list[str] = []  # when each stale answer we served was obtained
 
+    def stats_dict(self) -> dict:
+        """report.json's `requests` object: requests per endpoint, retries, 429s, bytes, cache."""
+        return self.stats.to_dict()
+
     def info(self) -> SourceInfo:
         """The live source's description, marked stale (oldest `as_of`) if any answer was."""
         base = (self.live.info() if self.live is not None
