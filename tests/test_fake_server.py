@@ -159,3 +159,12 @@ def test_faults_target_queries_and_request_numbers(ncbi):
         client.fetch(["37310441"])
     assert [(e.endpoint, e.number, e.status) for e in ncbi.log] == [
         ("esearch", 1, 200), ("esearch", 2, 200), ("efetch", 1, 200), ("efetch", 2, 502)]
+
+
+def test_nothing_listening_is_unavailable_with_the_os_reason(library):
+    with FakeEutils(library) as server:
+        url = server.url  # closed once the block ends
+    client = EutilsClient(ClientSettings(base_url=url, email="dev@example.org", max_retries=0))
+    with pytest.raises(PubMedUnavailable, match="failed: Connection refused"):
+        client.search(QUERY)
+    assert client.probe() is False

@@ -32,9 +32,9 @@ T = TypeVar("T")
 
 NCBI_EUTILS = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 POST_PARAMS_OVER = 1000  # characters of encoded parameters (Biopython's and NCBI's advice)
-_TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
 _RETRY_AFTER = Retry()  # only for its Retry-After parser (seconds or an HTTP date)
 _TAG = re.compile(r"<[^>]*>")
+_ERRNO = re.compile(r"\[Errno -?\d+\] ([^'\")\]]+)")
 
 
 @dataclass(frozen=True)
@@ -112,6 +112,11 @@ def _json_error(body: bytes) -> str:
     return str(data["error"]) + (f" ({extra})" if extra else "")
 
 
+def _cause(exc: Exception) -> str:
+    """The OS's words for a failed connection ("Connection refused"), else the error's kind."""
+    found = _ERRNO.search(str(exc))
+    return found.group(1).strip() if found else type(exc).__name__
+
 
 class Transport:
     """One `requests.Session` to E-utilities, shared limiter, budget and stats for the run."""
@@ -136,12 +141,13 @@ class Transport:
                         "contact you before blocking a misbehaving tool")
 
     def identity(self) -> dict[str, str]:
+        """NCBI's `tool`, `email` and `api_key` parameters, those that are set."""
         s = self.settings
         ident = {"tool": s.tool, "email": s.email, "api_key": s.api_key}
         return {k: v for k, v in ident.items() if v}
 
     def request(self, endpoint: str, params: dict, read: Callable[[bytes], T], *,
-                 post: bool = False, retry: bool = True, timeout: float | None = None) -> T:
+                post: bool = False, retry: bool = True, timeout: float | None = None) -> T:
         """One E-utilities request with etiquette and retries; `read` turns the body into data."""
         if self._gave_up and retry:
             self.stats.add(failures=1)
@@ -190,7 +196,7 @@ class Transport:
         except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
                 requests.exceptions.ContentDecodingError) as exc:
             raise _Retryable(PubMedUnavailable(
-                f"connection to {urlsplit(url).netloc} failed ({type(exc).__name__})",
+                f"connection to {urlsplit(url).netloc} failed: {_cause(exc)}",
                 advice="check the network or --eutils-url")) from exc
         self.stats.add(bytes_received=len(body))
         return self._check_status(endpoint, response, body)
@@ -205,7 +211,7 @@ class Transport:
                 f"rate-limited by NCBI: {ncbi_error or f'HTTP {status}'}",
                 advice="set NCBI_API_KEY for 10 requests/s, or run again later"),
                 _retry_after(header))
-        if status in _TRANSIENT_STATUS or status >= 500:
+        if status >= 500:
             raise _Retryable(PubMedUnavailable(
                 f"NCBI answered HTTP {status} to {endpoint}: {_error_text(body)}"))
         if status != 200:
