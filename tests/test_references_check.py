@@ -95,14 +95,32 @@ def test_own_styles_handout_is_checked_per_its_answer_key(library):
     assert not any(r.status == "retracted" for r in results if r.pmid != "17578978")
 
 
+def test_vancouver_errors_handout_is_checked_per_its_answer_key(library):
+    text = (DATA / "references-handout-vancouver-errors.txt").read_text()
+    results = check_references(text, library, path="references-handout-vancouver-errors.txt")
+    key = json.loads((DATA / "references-handout-vancouver-errors.answers.json").read_text())
+    assert_matches_key(results, key, by="number")
+    assert [c.claim.line for c in results[10].claims] == [13]  # "[9][11]"
+    assert [c.claim.line for c in results[2].claims] == [8]  # "(3,4)"
+
+
+def test_on_point_findings_name_what_is_not_addressed(library):
+    results = check_references((SHARED / "handout-with-references.md").read_text(), library)
+    findings = {r.number: [c.finding for c in r.claims] for r in results}
+    assert findings["1"] == ["cited but does not address neck pain intensity"]
+    assert findings["3"] == findings["6"] == findings["7"] == findings["8"] == [""]
+    assert findings["5"] == [""] and results[4].on_point is None  # not found: not judged
+
+
 def test_requests_are_batched(library):
     source = Recording(library)
     check_references((SHARED / "handout-with-references.md").read_text(), source)
     kinds = [name for name, _ in source.calls]
     # one DOI search, one ECitMatch, one fetch for identifiers and ECitMatch hits, then per
-    # title-search stage one search and at most one fetch (for the two ECitMatch missed)
+    # search stage (3 title variants, then journal/volume/page) one search and at most one
+    # fetch, only for what ECitMatch missed: the wrong year (2) and the fabricated paper (5)
     assert kinds[:3] == ["search", "ecitmatch", "fetch"]
-    assert kinds.count("ecitmatch") == 1 and kinds.count("search") == 4
+    assert kinds.count("ecitmatch") == 1 and kinds.count("search") == 5
     assert kinds.count("fetch") <= 4
     assert {"23206963", "29952980", "28690077", "17578978"} <= set(source.calls[2][1])
 
@@ -115,7 +133,7 @@ def test_dois_are_or_ed_into_one_search_and_the_found_doi_is_rechecked(library):
     searches = [q for name, q in source.calls if name == "search"]
     assert len(searches) == 1 and searches[0].count("[aid]") == 3 and " OR " in searches[0]
     assert [r.status for r in results] == ["verified", "verified", "not_found"]
-    assert results[2].message == "DOI 10.1093/ptj/pzab068x is not in PubMed"
+    assert results[2].message == "DOI 10.1093/ptj/pzab068x is not in the offline library"
 
 
 def test_pmcid_and_unknown_pmid(library):

@@ -14,7 +14,7 @@ from evidence_tracker.pubmed.interface import PubMedSource
 from evidence_tracker.records import RETRACTION_NOTICE, Record
 from evidence_tracker.references.compare import compare
 from evidence_tracker.references.extract import extract_references
-from evidence_tracker.references.model import Candidate, Reference, ReferenceResult
+from evidence_tracker.references.model import Candidate, ClaimCheck, Reference, ReferenceResult
 from evidence_tracker.references.onpoint import critique_of, judge
 from evidence_tracker.references.resolve import Resolution, resolve, title_words
 
@@ -49,9 +49,11 @@ def _lookup_reason(ref: Reference) -> str:
 
 
 def _base(ref: Reference, status: str, message: str, **extra) -> ReferenceResult:
+    """The result for `ref`; its claims stay listed (unjudged) when no record was resolved."""
+    unjudged = tuple(ClaimCheck(claim, None) for claim in ref.claims)
     return ReferenceResult(raw=ref.raw, line=ref.line, status=status, number=ref.number,
                            doi=extra.pop("doi", ref.cited.doi), pmid=extra.pop("pmid", ref.cited.pmid),
-                           message=message, **extra)
+                           message=message, claims=extra.pop("claims", unjudged), **extra)
 
 
 def _result(ref: Reference, found: Resolution | None, grade: Grader | None) -> ReferenceResult:
@@ -62,8 +64,9 @@ def _result(ref: Reference, found: Resolution | None, grade: Grader | None) -> R
             return _base(ref, "unchecked", f"PubMed could not answer: {found.failure}",
                          failure=found.failure)
         notes = "; ".join(found.notes)
-        return _base(ref, "not_found", notes or "no PubMed record matches this citation "
-                     "(title, first author, journal, year): likely fabricated or badly garbled")
+        return _base(ref, "not_found", notes or f"no record in {found.where} matches this "
+                     "citation (title, first author, journal, year): likely fabricated or badly "
+                     "garbled")
     if len(found.records) > 1:
         candidates = tuple(_candidate(r) for r in found.records)
         return _base(ref, "ambiguous", f"{len(candidates)} PubMed records fit this citation",

@@ -20,7 +20,9 @@ from evidence_tracker.references.compare import fold, surname
 from evidence_tracker.references.identifiers import find_identifiers
 from evidence_tracker.references.model import CitedWork, ClaimUse, Reference
 
-_NUMERIC = re.compile(r"\[\^?(\d{1,3}(?:\s*[-–,]\s*\d{1,3})*)\]")
+# "[3]", "[1-3]", "[1, 2]", "[^3]" and Vancouver's "(1,2)" (a lone "(2)" is too often a list).
+_NUMERIC = re.compile(r"\[\^?(\d{1,3}(?:\s*[-–,]\s*\d{1,3})*)\]|"
+                      r"(?<=\w)\s?\((\d{1,3}(?:\s*[-–,]\s*\d{1,3})+|\d{1,3}(?=\)[.,;]))\)")
 _AUTHOR_YEAR = re.compile(
     r"(?P<name>[A-Z][\w'’\-]+(?:\s+(?:van|von|de|der|den)\s+[A-Z][\w'’\-]+)?)"
     r"(?:\s+et\s+al\.?|\s*(?:,|and|&)\s*[A-Z][\w'’\-]+(?:\s*(?:,|and|&)\s*[A-Z][\w'’\-]+)*)?"
@@ -137,7 +139,8 @@ def _markers(block: Block) -> list[_Marker]:
     spans = _sentences(block.text)
     found = []
     for match in _NUMERIC.finditer(block.text):
-        found.append(_Marker(_expand(match.group(1)), _claim_at(block, spans, match.start())))
+        numbers = match.group(1) or match.group(2)
+        found.append(_Marker(_expand(numbers), _claim_at(block, spans, match.start())))
     for pattern, trailing in ((_PARENTHESIS, True), (_NARRATIVE, False)):
         for match in pattern.finditer(block.text):
             keys = tuple(_author_year_key(m) for m in _AUTHOR_YEAR.finditer(match.group(0)))

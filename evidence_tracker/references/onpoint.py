@@ -16,6 +16,7 @@ import re
 
 from evidence_tracker.claims import Claim
 from evidence_tracker.grading import RecordGrade
+from evidence_tracker.grading.outcome import GENERIC, covers, outcome_terms
 from evidence_tracker.grading.relevance import relevance_of
 from evidence_tracker.grading.text import fold, words
 from evidence_tracker.records import Record
@@ -46,7 +47,7 @@ _REPORTING = re.compile(r"^(?:.{0,80}?\b(?:reported|reports|showed|shows|found|f
 # Judgements about the outcome, not the outcome: "X is effective for heel pain", "Y are rare".
 _EVALUATIVE = re.compile(r"\b(?:more|less|most|very|highly|effective(?:ly)?|efficacious|common|rare|"
                          r"better|superior|inferior|safe|useful|beneficial|helpful|proven|"
-                         r"significant(?:ly)?|important|clinically)\b", re.I)
+                         r"significant(?:ly)?|important|clinically|effects?|benefits?|outcomes?|results?)\b", re.I)
 _SPLIT_INTERVENTION = re.compile(r"\s+(?:with|plus|combined with|and|or)\s+", re.I)
 
 
@@ -87,16 +88,28 @@ def judge(claim: ClaimUse, record: Record, grade: RecordGrade | None) -> ClaimCh
         # so only its outcome and harm rules are applied here.
         model = Claim(id="reference", quote=claim.text, kind=kind, outcome=outcome)
         relevant, rule = relevance_of(model, record)
+        if rule == "relevance.outcome_absent" and _names_any_outcome(model, record):
+            relevant = True  # a citation only has to touch its sentence, not cover all of it
         findings += [] if relevant else [_not_addressed(rule, outcome)]
     if grade is not None and grade.direction == "unfavourable" and kind != "safety":
         findings.append(_against(grade))
     return ClaimCheck(claim=claim, on_point=not findings, finding="; ".join(findings))
 
 
+def _record_text(record: Record) -> str:
+    return fold(" ".join((record.title, record.abstract_text, *record.mesh_terms, *record.keywords)))
+
+
+def _names_any_outcome(model: Claim, record: Record) -> bool:
+    """True when one of the claim's specific outcome words occurs in the record."""
+    text = _record_text(record)
+    return any(covers(term, text) for term in outcome_terms(model.outcome or model.quote)
+               if term not in GENERIC)
+
+
 def _mentions_any(phrases: list[str], record: Record) -> bool:
     """True when every word of one of `phrases` occurs in the record (first six letters)."""
-    text = fold(" ".join((record.title, record.abstract_text, *record.mesh_terms, *record.keywords)))
-    stems = {w[:6] for w in words(text)}
+    stems = {w[:6] for w in words(_record_text(record))}
     return any(all(w[:6] in stems for w in words(p)) for p in phrases if words(p))
 
 

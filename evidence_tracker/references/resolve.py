@@ -4,7 +4,8 @@ Order of evidence: a cited PMID (efetch); a DOI (esearch `"<doi>"[aid]`, several
 request, and the record's own DOI must equal the cited one, since PubMed may answer with another
 paper); a PMCID (`[pmcid]`); then the text: ECitMatch on journal, year, volume, first page and
 first author (which finds a paper cited with a wrong title), then esearch on title words with the
-first author and year, then with only one of them, then on title words alone. A record found by
+first author and year, then with only one of them, then on title words alone, then on journal,
+volume and first page. A record found by
 text is accepted only when `compare.identifies` says it is the cited paper (title similarity
 `compare.ACCEPT_TITLE` plus one more field, or journal/volume/page plus author or year).
 
@@ -38,6 +39,7 @@ class Resolution:
     via: str = ""  # "pmid", "doi", "pmcid", "ecitmatch" or "search"
     failure: str = ""  # why PubMed could not answer (then the citation is unchecked)
     notes: list[str] = field(default_factory=list)
+    where: str = "PubMed"  # or "the offline library", for messages
 
 
 def resolve(cited: list[CitedWork], source: PubMedSource) -> list[Resolution]:
@@ -62,7 +64,8 @@ def title_words(title: str, limit: int = 8) -> list[str]:
 class _Resolver:
     def __init__(self, cited: list[CitedWork], source: PubMedSource) -> None:
         self.cited, self.source = cited, source
-        self.found = [Resolution() for _ in cited]
+        self.where = "PubMed" if source.info().kind == "pubmed" else "the offline library"
+        self.found = [Resolution(where=self.where) for _ in cited]
         self.records: dict[str, Record] = {}
         self.failures: dict[int, str] = {}
 
@@ -72,7 +75,7 @@ class _Resolver:
         self._fetch({p for pmids in candidates.values() for p in pmids}, list(candidates))
         for index in range(len(self.cited)):
             self._settle(index, candidates.get(index, set()))
-        for variant in ("author+year", "author|year", "title"):
+        for variant in ("author+year", "author|year", "title", "locator"):
             self._search_stage(variant)
         for index, failure in self.failures.items():
             if not self.found[index].records:
@@ -146,9 +149,7 @@ class _Resolver:
                 if exact:
                     found.records, found.via = (exact[0],), kind
                     return
-                found.notes.append(f"{kind.upper()} {getattr(cited, kind)} is not in PubMed")
-                if cited.pmid:
-                    return  # a cited PMID that does not exist: the other lookups are moot
+                found.notes.append(f"{kind.upper()} {getattr(cited, kind)} is not in {self.where}")
         self._accept(index, records, "ecitmatch")
 
     def _accept(self, index: int, records: list[Record], via: str) -> None:
@@ -167,14 +168,10 @@ class _Resolver:
                 if note not in found.notes:
                     found.notes.append(note)
 
-    def _pending(self) -> list[int]:
-        return [i for i, c in enumerate(self.cited)
-                if not self.found[i].records and c.title and not c.pmid
-                and len(title_words(c.title)) >= 2]
-
     def _search_stage(self, variant: str) -> None:
-        """One OR-ed title search per few pending citations, then one fetch for the stage."""
-        pending = [i for i in self._pending() if self._title_query(self.cited[i], variant)]
+        """One OR-ed search per few pending citations, then one fetch for the stage."""
+        pending = [i for i, c in enumerate(self.cited)
+                   if not self.found[i].records and self._title_query(c, variant)]
         hits: dict[int, tuple[str, ...]] = {}
         for start in range(0, len(pending), TITLES_PER_QUERY):
             chunk = pending[start: start + TITLES_PER_QUERY]
@@ -187,6 +184,19 @@ class _Resolver:
 
     @staticmethod
     def _title_query(cited: CitedWork, variant: str) -> str:
+        """The esearch term for one `variant` of the title search ("" when it does not apply).
+
+        "locator" is journal, volume and first page: it finds a paper cited with a wrong title
+        and a wrong year or author, which ECitMatch (all fields must agree) misses.
+        """
+        if variant == "locator":
+            first_page = page_range(cited.pages)[0]
+            if not (cited.journal and cited.volume.isalnum() and first_page.isalnum()) \
+                    or '"' in cited.journal:
+                return ""
+            return f'"{cited.journal}"[ta] AND {cited.volume}[vi] AND {first_page}[pg]'
+        if len(title_words(cited.title)) < 2:
+            return ""
         words = " AND ".join(f"{w}[ti]" for w in title_words(cited.title))
         author = f'"{fold(surname(cited.authors[0]))}"[1au]' if cited.authors else ""
         year = f"{cited.year}[dp]" if cited.year else ""
