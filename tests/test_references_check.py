@@ -211,3 +211,28 @@ def test_to_dict_has_the_json_shape(library):
     assert data["mismatches"] == [{"field": "year", "cited": "2014", "pubmed": "2016"}]
     assert data["line"] == 14 and data["notice_pmid"] is None and data["candidates"] == []
     json.dumps(data)
+
+
+def test_core_modules_import_no_edges():
+    """Only `cli.py` may build adapters; the rest talks to PubMed through the protocol only."""
+    import ast
+
+    forbidden = {"requests", "sqlite3", "jinja2", "pandas", "datetime", "time", "os", "http",
+                 "socket", "click", "evidence_tracker.sources", "evidence_tracker.commands",
+                 "evidence_tracker.pubmed.eutils", "evidence_tracker.pubmed.library"}
+    for path in (REPO / "evidence_tracker" / "references").glob("*.py"):
+        if path.name == "cli.py":
+            continue
+        tree = ast.parse(path.read_text())
+        names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        assert not {m for m in names if m in forbidden or m.split(".")[0] in forbidden}, path.name
+
+
+def test_a_cited_pmid_wins_over_what_the_locator_matches(library):
+    entry = ("References\n1. The influence of dry needling of the trapezius muscle on muscle "
+             "blood flow and oxygenation. Arch Phys Med Rehabil. 2018;99(1):144-152. "
+             "PMID: 23206963\n")
+    [result] = check_references(entry, library)
+    assert (result.status, result.pmid) == ("mismatch", "23206963")
+    assert [m.field for m in result.mismatches] == ["year", "journal", "volume", "pages"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 FORMATS = ("text", "markdown", "html")
-_HEADING_WORDS = re.compile(
+REFERENCE_HEADING = re.compile(
     r"^\s*(?:\d+\.?\s*)?(references?|reference list|bibliography|works cited|literature cited|"
     r"sources|citations|further reading|cited literature|literatur)\s*:?\s*$", re.I)
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -91,15 +91,15 @@ def _line_blocks(lines: list[str], *, markdown: bool) -> list[Block]:
 
     for index, line in enumerate(lines, start=1):
         heading = _heading_level(line, markdown)
-        if not line.strip() or (markdown and line.strip() in ("```", "---", "***")):
+        if markdown and current and _SETEXT.match(line) and len(current["pieces"]) == 1:
+            piece = current["pieces"][0]  # "References\n----------"
+            current = None
+            blocks.append(Block((piece,), heading=1 if line.strip()[0] == "=" else 2))
+        elif not line.strip() or (markdown and line.strip() in ("```", "---", "***")):
             flush()
         elif heading:
             flush()
             blocks.append(Block(((index, _strip_heading(line)),), heading=heading))
-        elif markdown and current and _SETEXT.match(line) and len(current["pieces"]) == 1:
-            piece = current["pieces"][0]
-            current = None
-            blocks.append(Block((piece,), heading=1 if line.strip()[0] == "=" else 2))
         elif item := _ITEM.match(line):
             flush()
             number = item.group(2) or item.group(3) or item.group(4) or ""
@@ -117,7 +117,7 @@ def _heading_level(line: str, markdown: bool) -> int:
     found = _MD_HEADING.match(line) if markdown else None
     if found:
         return len(found.group(1))
-    return 1 if _HEADING_WORDS.match(line.strip("#*_ \t")) else 0
+    return 1 if REFERENCE_HEADING.match(line.strip("#*_ \t")) else 0
 
 
 def _strip_heading(line: str) -> str:
@@ -125,8 +125,9 @@ def _strip_heading(line: str) -> str:
     return (found.group(2) if found else line).strip("*_: \t")
 
 
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
-_MD_EMPHASIS = re.compile(r"(\*{1,3}|(?<!\w)_{1,3})(?=\S)(.+?)(?<=\S)\1(?!\w)")
+# Bounded repeats keep pathological lines (thousands of "*" or "[") from going quadratic.
+_MD_LINK = re.compile(r"!?\[([^\]]{0,500})\]\(([^)\s]{0,2000})(?:\s+\"[^\"]{0,500}\")?\)")
+_MD_EMPHASIS = re.compile(r"(\*{1,3}|(?<!\w)_{1,3})(?=\S)(.{1,300}?)(?<=\S)\1(?!\w)")
 _SUP = re.compile(r"<sup>\s*([\d,\s–-]+?)\s*</sup>|\^([\d,–-]+)\^", re.I)
 
 
@@ -222,7 +223,7 @@ class _VisibleText(HTMLParser):
         if pieces and "".join(t for _, t in pieces).strip():
             pieces[-1] = (pieces[-1][0], pieces[-1][1].rstrip())
             heading = self.kind.get("heading", 0)
-            if not heading and _HEADING_WORDS.match("".join(t for _, t in pieces)):
+            if not heading and REFERENCE_HEADING.match("".join(t for _, t in pieces)):
                 heading = 1
             self.blocks.append(Block(tuple(pieces), heading, self.kind.get("number", ""),
                                      self.kind.get("bullet", False), sep=""))

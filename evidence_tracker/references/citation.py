@@ -13,21 +13,22 @@ import re
 from evidence_tracker.references.identifiers import find_identifiers, strip_identifiers
 from evidence_tracker.references.model import CitedWork
 
+MAX_ENTRY = 3000  # characters: longer "entries" are not citations, and parsing stays linear
 _YEAR = r"(?:19|20)\d{2}"
-_PAGE = r"[A-Za-z]{0,2}\d+[A-Za-z]?(?:\.e\d+)?"
+_PAGE = r"[A-Za-z]{0,2}\d{1,9}[A-Za-z]?(?:\.e\d{1,4})?"
 _PAGES = rf"{_PAGE}(?:\s*-\s*{_PAGE})?"
 _MONTH = r"[A-Z][a-z]{2,8}\.?(?:[-/][A-Z][a-z]{2,8}\.?)?(?:\s+\d{1,2})?"
 # Vancouver / AMA: "2014;157(9):1905-17", "2009 Jan;13(1):3-10", "2019;12:1899".
 _VANCOUVER = re.compile(
-    rf"(?<!\d)(?P<year>{_YEAR})[a-z]?(?:\s+{_MONTH})?\s*;\s*(?P<volume>[A-Za-z]?\d+[A-Za-z]?)?"
+    rf"(?<!\d)(?P<year>{_YEAR})[a-z]?(?:\s+{_MONTH})?\s*;\s*(?P<volume>[A-Za-z]?\d{{1,6}}[A-Za-z]?)?"
     rf"\s*(?:\((?P<issue>[^)]{{1,25}})\))?\s*(?::\s*(?P<pages>{_PAGES}))?")
 # APA / Harvard: ", 13(1), 3-10" or ", 13(1), pp. 3-10" or ", 97(26), e11225" or ", 10, Article 21".
 _COMMA_LOCATOR = re.compile(
-    rf",\s*(?:vol\.\s*)?(?P<volume>\d+)\s*(?:\((?P<issue>[^)]{{1,25}})\)|,\s*no\.\s*(?P<no>\w+))?"
+    rf",\s*(?:vol\.\s*)?(?P<volume>\d{{1,6}})\s*(?:\((?P<issue>[^)]{{1,25}})\)|,\s*no\.\s*(?P<no>\w+))?"
     rf"\s*,\s*(?:(?:pp?\.|[Aa]rticle(?:\s+No\.?)?)\s*)?(?P<pages>{_PAGES})\b")
 # Harvard variant with a colon: "13(1): 3-10" / "13: 3-10"; Chicago: "13, no. 1 (2009): 3-10".
 _COLON_LOCATOR = re.compile(
-    rf"(?P<volume>\d+)\s*(?:\((?P<issue>[^)]{{1,25}})\)|,\s*no\.\s*(?P<no>\w+))?\s*"
+    rf"(?<!\d)(?P<volume>\d{{1,6}})\s*(?:\((?P<issue>[^)]{{1,25}})\)|,\s*no\.\s*(?P<no>\w+))?\s*"
     rf"(?:\((?P<year>{_YEAR})[a-z]?\))?\s*:\s*(?:pp?\.\s*)?(?P<pages>{_PAGES})\b")
 _PAREN_YEAR = re.compile(rf"\(\s*(?P<year>{_YEAR})[a-z]?(?:,\s*[A-Za-z]+\.?(?:\s+\d{{1,2}})?)?\s*\)\.?")
 _BARE_YEAR = re.compile(rf"(?<![\d/.-])(?P<year>{_YEAR})[a-z]?(?![\d/-])")
@@ -45,6 +46,7 @@ _ET_AL = re.compile(r",?\s*\bet\s*al\b\.?", re.I)
 
 def parse_citation(text: str) -> CitedWork:
     """The fields of the reference `text` (one list entry without its number)."""
+    text = text[:MAX_ENTRY]
     ids = {i.kind: i.value for i in reversed(find_identifiers(text))}
     body = _normalise(strip_identifiers(text))
     fields = _locate(body)

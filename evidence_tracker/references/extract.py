@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from functools import lru_cache
 
 import pysbd
 
-from evidence_tracker.references.blocks import Block, guess_format, to_blocks, _HEADING_WORDS
+from evidence_tracker.references.blocks import REFERENCE_HEADING, Block, guess_format, to_blocks
 from evidence_tracker.references.citation import parse_citation
 from evidence_tracker.references.compare import fold, surname
 from evidence_tracker.references.identifiers import find_identifiers
@@ -33,7 +34,6 @@ _NARRATIVE = re.compile(r"[A-Z][\w'’\-]+(?:\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][
 _ENTRY_START = re.compile(r"^(?:[A-ZÀ-Þ][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)?,?\s+(?:[A-Z]\.|[A-Z]{1,3}\b)"
                           r"|PMID|PMCID|doi|https?://)")
 _IDENTIFIER_START = re.compile(r"^(?:PMID|PMCID|doi|https?://)", re.I)
-_SEGMENTER = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,7 +59,7 @@ def _reference_section(blocks: list[Block]) -> set[int]:
     """Indexes of the blocks that form the reference list(s)."""
     chosen: set[int] = set()
     for index, block in enumerate(blocks):
-        if block.heading and _HEADING_WORDS.match(block.text):
+        if block.heading and REFERENCE_HEADING.match(block.text):
             for after in range(index + 1, len(blocks)):
                 if blocks[after].heading and blocks[after].heading <= block.heading:
                     break
@@ -107,18 +107,17 @@ def _split_lines(block: Block) -> list[list[tuple[int, str]]]:
     return groups
 
 
+@lru_cache(maxsize=1)  # built on first use: nothing is done at import time
 def _segmenter() -> pysbd.Segmenter:
-    global _SEGMENTER
-    if _SEGMENTER is None:  # built on first use: nothing is done at import time
-        _SEGMENTER = pysbd.Segmenter(language="en", clean=False, char_span=True)
-    return _SEGMENTER
+    return pysbd.Segmenter(language="en", clean=False, char_span=True)
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
-    return [(span.start, span.end) for span in _segmenter().segment(text.replace("\n", " "))]
+@lru_cache(maxsize=64)  # markers and inline identifiers split the same blocks
+def _sentences(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple((span.start, span.end) for span in _segmenter().segment(text.replace("\n", " ")))
 
 
-def _claim_at(block: Block, spans: list[tuple[int, int]], offset: int,
+def _claim_at(block: Block, spans: tuple[tuple[int, int], ...], offset: int,
               trailing: bool = True) -> ClaimUse:
     """The sentence holding `offset`; a `trailing` marker ("... needling. [4]") opening a
     sentence belongs to the one before (a narrative "Hong (1994) found" does not)."""
@@ -129,6 +128,7 @@ def _claim_at(block: Block, spans: list[tuple[int, int]], offset: int,
     return ClaimUse(text=_strip_markers(block.text[start:end]), line=block.line_at(start))
 
 
+@lru_cache(maxsize=512)  # many markers share one sentence
 def _strip_markers(sentence: str) -> str:
     sentence = _NUMERIC.sub("", sentence)
     sentence = _PARENTHESIS.sub(lambda m: "" if _AUTHOR_YEAR.search(m.group(1)) else m.group(), sentence)
@@ -185,7 +185,7 @@ def _unique(claims: list[ClaimUse]) -> tuple[ClaimUse, ...]:
 
 def _add_inline(entries: list[Reference], body: list[Block]) -> list[Reference]:
     """Identifiers in the body: a claim for the entry with that identifier, else a reference."""
-    inline: dict[tuple[str, str], Reference] = {}
+    entries, inline = list(entries), {}
     for block in body:
         spans = _sentences(block.text)
         for ident in find_identifiers(block.text):
@@ -194,17 +194,18 @@ def _add_inline(entries: list[Reference], body: list[Block]) -> list[Reference]:
             key = (ident.kind, ident.value.lower())
             owner = next((i for i, e in enumerate(entries) if _has_identifier(e.cited, key)), None)
             if owner is not None:
-                entry = entries[owner]
-                entries[owner] = dataclasses.replace(entry, claims=_unique([*entry.claims, claim]))
+                entries[owner] = _with_claim(entries[owner], claim)
             elif key in inline:
-                ref = inline[key]
-                inline[key] = dataclasses.replace(ref, claims=_unique([*ref.claims, claim]))
+                inline[key] = _with_claim(inline[key], claim)
             else:
-                cited = CitedWork(**{ident.kind: ident.value})
-                raw = block.text[ident.start: ident.end]
-                inline[key] = Reference(raw=raw, line=block.line_at(ident.start), cited=cited,
-                                        inline=True, claims=(claim,) if claim.text else ())
-    return entries + list(inline.values())
+                inline[key] = _with_claim(Reference(
+                    raw=block.text[ident.start: ident.end], line=block.line_at(ident.start),
+                    cited=CitedWork(**{ident.kind: ident.value}), inline=True), claim)
+    return sorted(entries + list(inline.values()), key=lambda ref: ref.line)
+
+
+def _with_claim(ref: Reference, claim: ClaimUse) -> Reference:
+    return dataclasses.replace(ref, claims=_unique([*ref.claims, claim])) if claim.text else ref
 
 
 def _has_identifier(cited: CitedWork, key: tuple[str, str]) -> bool:

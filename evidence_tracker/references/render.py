@@ -35,7 +35,8 @@ def _details(result: ReferenceResult) -> list[str]:
     if result.critique:
         lines.append(f"    critique: {result.critique}")
     for check in result.claims:
-        direction = f" [cited paper's conclusion: {result.direction}]" if result.direction else ""
+        direction = f" [cited paper's conclusion: {result.direction}]" \
+            if result.direction not in ("", "unknown") else ""
         lines.append(f"    cited for (line {check.claim.line}): {check.claim.text}{direction}")
         if check.finding:
             lines.append(f"      ! {check.finding}")

@@ -17,6 +17,7 @@ not found.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from evidence_tracker.errors import PubMedFailure
@@ -54,6 +55,13 @@ def ecitmatch_author(name: str) -> str:
     return f"{family} {initials}".strip()
 
 
+def plain_name(text: str) -> str:
+    """`text` without accents, dots, quotes or brackets, for query terms ("Eur. J." -> "Eur J")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[.\"\[\]()]", " ", text).split())
+
+
 def title_words(title: str, limit: int = 8) -> list[str]:
     """Distinctive words of `title` to search [ti] with (no stop words, no -ise/-ize words)."""
     chosen = [w for w in fold(title).split() if w not in _STOP and len(w) > 2
@@ -71,7 +79,8 @@ class _Resolver:
 
     def run(self) -> list[Resolution]:
         candidates = self._identifier_stage()
-        candidates.update(self._ecitmatch_stage())
+        for index, pmids in self._ecitmatch_stage().items():
+            candidates.setdefault(index, set()).update(pmids)
         self._fetch({p for pmids in candidates.values() for p in pmids}, list(candidates))
         for index in range(len(self.cited)):
             self._settle(index, candidates.get(index, set()))
@@ -135,7 +144,7 @@ class _Resolver:
     @staticmethod
     def _citation(index: int, cited: CitedWork) -> Citation:
         author = ecitmatch_author(cited.authors[0]) if cited.authors else ""
-        return Citation(key=str(index), journal=cited.journal, year=cited.year,
+        return Citation(key=str(index), journal=plain_name(cited.journal), year=cited.year,
                         volume=cited.volume, first_page=page_range(cited.pages)[0], author=author)
 
     def _settle(self, index: int, pmids: set[str]) -> None:
@@ -149,7 +158,9 @@ class _Resolver:
                 if exact:
                     found.records, found.via = (exact[0],), kind
                     return
-                found.notes.append(f"{kind.upper()} {getattr(cited, kind)} is not in {self.where}")
+                if index not in self.failures:  # unknown only when PubMed answered
+                    found.notes.append(f"{kind.upper()} {getattr(cited, kind)} is not in "
+                                       f"{self.where}")
         self._accept(index, records, "ecitmatch")
 
     def _accept(self, index: int, records: list[Record], via: str) -> None:
@@ -191,14 +202,15 @@ class _Resolver:
         """
         if variant == "locator":
             first_page = page_range(cited.pages)[0]
-            if not (cited.journal and cited.volume.isalnum() and first_page.isalnum()) \
-                    or '"' in cited.journal:
+            journal = plain_name(cited.journal)
+            if not (journal and cited.volume.isalnum() and first_page.isalnum()):
                 return ""
-            return f'"{cited.journal}"[ta] AND {cited.volume}[vi] AND {first_page}[pg]'
+            return f'"{journal}"[ta] AND {cited.volume}[vi] AND {first_page}[pg]'
         if len(title_words(cited.title)) < 2:
             return ""
         words = " AND ".join(f"{w}[ti]" for w in title_words(cited.title))
-        author = f'"{fold(surname(cited.authors[0]))}"[1au]' if cited.authors else ""
+        family = plain_name(surname(cited.authors[0])) if cited.authors else ""
+        author = f'"{family}"[1au]' if family else ""
         year = f"{cited.year}[dp]" if cited.year else ""
         if variant == "author+year":
             return " AND ".join(p for p in (words, author, year) if p) if author and year else ""
