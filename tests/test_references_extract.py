@@ -108,3 +108,22 @@ def test_markdown_links_emphasis_and_guessing_the_format():
     assert blocks[0].text == "See Cagnie 2012 https://doi.org/10.1016/j.jmpt.2012.10.005 and [1]."
     assert guess_format("a.HTML", "") == "html" and guess_format("", "<!DOCTYPE html><p>") == "html"
     assert guess_format("notes.txt", "<p>") == "text" and guess_format("a.md", "") == "markdown"
+
+
+def test_html_paragraph_entries_with_typed_numbers():
+    html = ("<h2>References</h2><p>1. Tough EA. Acupuncture and dry needling. Eur J Pain. "
+            "2009;13(1):3-10.</p>\n<ol><li>[2] Cagnie B. The influence. J Manipulative Physiol "
+            "Ther. 2012;35(9):685-91.</li></ol>")
+    refs = extract_references(html, fmt="html")
+    assert [(r.number, r.line, r.cited.authors) for r in refs] == [
+        ("1", 1, ("Tough EA",)), ("2", 2, ("Cagnie B",))]
+
+
+def test_blank_line_separated_entries_are_one_paragraph_each():
+    text = ("References\n\nTough EA, White AR. Acupuncture and dry needling in the management of "
+            "myofascial trigger point pain.\nEur J Pain. 2009;13(1):3-10.\n\n"
+            "Cagnie B, Barbe T. The influence of dry needling. J Manipulative Physiol Ther.\n"
+            "2012;35(9):685-91.\n")
+    refs = extract_references(text, fmt="text")
+    assert [(r.line, r.cited.journal, r.cited.year) for r in refs] == [
+        (3, "Eur J Pain", "2009"), (6, "J Manipulative Physiol Ther", "2012")]

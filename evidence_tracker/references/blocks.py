@@ -225,10 +225,21 @@ class _VisibleText(HTMLParser):
             heading = self.kind.get("heading", 0)
             if not heading and REFERENCE_HEADING.match("".join(t for _, t in pieces)):
                 heading = 1
-            self.blocks.append(Block(tuple(pieces), heading, self.kind.get("number", ""),
+            number, pieces = _typed_number(pieces, self.kind.get("number", ""))
+            self.blocks.append(Block(tuple(pieces), heading, number,
                                      self.kind.get("bullet", False), sep=""))
         self.raw, self.kind = [], {}
 
     def finish(self) -> list[Block]:
         self._flush()
         return self.blocks
+
+
+def _typed_number(pieces: list[tuple[int, str]], number: str) -> tuple[str, list]:
+    """A number typed into the text ("<p>3. Tough EA ...</p>", "<li>[3] ...") wins over the
+    list's own count, since it is the one the text's "[3]" markers cite."""
+    typed = _ITEM.match(pieces[0][1])
+    if not typed or typed.group(5):
+        return number, pieces
+    rest = typed.group(6)
+    return typed.group(2) or typed.group(3) or typed.group(4), [(pieces[0][0], rest), *pieces[1:]]

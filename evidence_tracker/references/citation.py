@@ -15,7 +15,7 @@ from evidence_tracker.references.model import CitedWork
 
 MAX_ENTRY = 3000  # characters: longer "entries" are not citations, and parsing stays linear
 _YEAR = r"(?:19|20)\d{2}"
-_PAGE = r"[A-Za-z]{0,2}\d{1,9}[A-Za-z]?(?:\.e\d{1,4})?"
+_PAGE = r"[A-Za-z]{0,4}\d{1,9}[A-Za-z]?(?:\.e\d{1,4})?"  # "e11225", "pzab068", "S12"
 _PAGES = rf"{_PAGE}(?:\s*-\s*{_PAGE})?"
 _MONTH = r"[A-Z][a-z]{2,8}\.?(?:[-/][A-Z][a-z]{2,8}\.?)?(?:\s+\d{1,2})?"
 # Vancouver / AMA: "2014;157(9):1905-17", "2009 Jan;13(1):3-10", "2019;12:1899".
@@ -33,7 +33,9 @@ _COLON_LOCATOR = re.compile(
 _PAREN_YEAR = re.compile(rf"\(\s*(?P<year>{_YEAR})[a-z]?(?:,\s*[A-Za-z]+\.?(?:\s+\d{{1,2}})?)?\s*\)\.?")
 _BARE_YEAR = re.compile(rf"(?<![\d/.-])(?P<year>{_YEAR})[a-z]?(?![\d/-])")
 _NOT_PUBLICATION_YEAR = re.compile(r"(?:Epub|cited|accessed|retrieved|updated)\s*(?:on\s*)?$", re.I)
-_QUOTED = re.compile(r"[\"“‘']([^\"“”‘’']{15,}?)[\"”’']")
+# A quoted title (Harvard, Chicago); an apostrophe inside ("Parkinson's") does not close it.
+_QUOTED = re.compile(r"(?<!\w)(?:'(?P<a>[^']{15,}?(?:'\w[^']*?)*)'(?=[\s,.;:]|$)|\"(?P<b>[^\"]{15,}?)\""
+                     r"|“(?P<c>[^”]{15,}?)”|‘(?P<d>[^’]{15,}?(?:’\w[^’]*?)*)’(?=[\s,.;:]|$))")
 # A sentence boundary: not after a lone capital (an initial, "J. Pain"), followed by a capital,
 # a digit or an opening quote/bracket.
 _BOUNDARY = re.compile(r"(?<![\s.][A-Z])(?<!^[A-Z])[.?!]\s+(?=[A-Z0-9\"“‘'(\[])")
@@ -53,7 +55,8 @@ def parse_citation(text: str) -> CitedWork:
     head = fields.pop("head")
     quoted = _QUOTED.search(head)
     if quoted:
-        fields.setdefault("title", quoted.group(1).strip(" ,."))
+        title = next(group for group in quoted.groups() if group)
+        fields.setdefault("title", title.strip(" ,."))
         authors, journal = head[: quoted.start()].replace("|||", " "), head[quoted.end():]
     else:
         authors, rest = _split_authors(head, apa=fields.pop("apa", False))

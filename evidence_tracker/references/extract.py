@@ -76,11 +76,14 @@ def _reference_section(blocks: list[Block]) -> set[int]:
 
 
 def _entries(blocks: list[Block]) -> list[Reference]:
+    blocks = [b for b in blocks if not b.heading]
+    # Blank lines between unnumbered entries make each paragraph one entry; a single paragraph
+    # is a list without blank lines, split where a line opens like a new entry.
+    split = sum(1 for b in blocks if not (b.number or b.bullet)) == 1
     entries = []
     for block in blocks:
-        if block.heading:
-            continue
-        groups = [list(block.pieces)] if block.number or block.bullet else _split_lines(block)
+        whole = block.number or block.bullet or not split
+        groups = [list(block.pieces)] if whole else _split_lines(block)
         for pieces in groups:
             raw = block.sep.join(text for _, text in pieces).replace("\n", " ").strip()
             if raw:
