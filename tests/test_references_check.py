@@ -236,3 +236,18 @@ def test_a_cited_pmid_wins_over_what_the_locator_matches(library):
     [result] = check_references(entry, library)
     assert (result.status, result.pmid) == ("mismatch", "23206963")
     assert [m.field for m in result.mismatches] == ["year", "journal", "volume", "pages"]
+
+
+def test_an_erratum_echoing_the_title_does_not_make_a_citation_ambiguous(library):
+    reuben = library.fetch(["17578978"])["17578978"]
+    erratum = dataclasses.replace(reuben, pmid="40000004", comments_corrections=(),
+                                  publication_types=("Published Erratum",))
+
+    class WithErratum(Recording):
+        def match_citations(self, citations):
+            return {k: dataclasses.replace(m, pmids=m.pmids + ("40000004",))
+                    for k, m in super().match_citations(citations).items()}
+    source = WithErratum(library, records={"40000004": erratum})
+    text = (SHARED / "handout-with-references.md").read_text()
+    result = check_references(text, source)[7]
+    assert (result.status, result.pmid) == ("retracted", "17578978")

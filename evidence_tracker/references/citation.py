@@ -9,6 +9,7 @@ then neither searched for nor compared.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from evidence_tracker.references.identifiers import find_identifiers, strip_identifiers
 from evidence_tracker.references.model import CitedWork
@@ -46,25 +47,35 @@ _APA_AUTHOR = re.compile(rf"([A-ZÀ-Þa-z][\w'’\- ]*?),\s+({_INITIALS})(?=,|\s
 _ET_AL = re.compile(r",?\s*\bet\s*al\b\.?", re.I)
 
 
+@dataclass(frozen=True)
+class _Anchors:
+    """What the year and locator split off: `head` holds the title and journal, and the authors
+    too unless `authors` (APA/Harvard: the text before "(2009)") is known already."""
+
+    head: str
+    fields: dict
+    authors: str | None = None
+    has_journal: bool = True
+
+
 def parse_citation(text: str) -> CitedWork:
     """The fields of the reference `text` (one list entry without its number)."""
     text = text[:MAX_ENTRY]
     ids = {i.kind: i.value for i in reversed(find_identifiers(text))}
-    body = _normalise(strip_identifiers(text))
-    fields = _locate(body)
-    head = fields.pop("head")
+    anchors = _locate(_normalise(strip_identifiers(text)))
+    head, authors = anchors.head, anchors.authors
     quoted = _QUOTED.search(head)
     if quoted:
         title = next(group for group in quoted.groups() if group)
-        fields.setdefault("title", title.strip(" ,."))
-        authors, journal = head[: quoted.start()].replace("|||", " "), head[quoted.end():]
+        authors = head[: quoted.start()] if authors is None else authors
+        journal = head[quoted.end():]
     else:
-        authors, rest = _split_authors(head, apa=fields.pop("apa", False))
-        fields["title"], journal = _split_title(rest, has_journal=fields.pop("has_journal", True))
-    fields.pop("apa", None), fields.pop("has_journal", None)
+        authors, rest = _split_authors(head) if authors is None else (authors, head)
+        title, journal = _split_title(rest, has_journal=anchors.has_journal)
+    fields = {k: _clean(v) for k, v in {**anchors.fields, "title": title}.items() if v}
     return CitedWork(authors=parse_authors(authors), journal=_clean(journal),
                      doi=ids.get("doi", ""), pmid=ids.get("pmid", ""), pmcid=ids.get("pmcid", ""),
-                     **{k: _clean(v) for k, v in fields.items() if v})
+                     **fields)
 
 
 def _normalise(text: str) -> str:
@@ -79,27 +90,24 @@ def _clean(value: str) -> str:
     return " ".join(value.split()).strip(" ,.;:*_")
 
 
-def _locate(body: str) -> dict:
-    """Year, volume, issue and pages; `head` is the text before them (authors, title, journal)."""
+def _locate(body: str) -> _Anchors:
+    """Find the year, volume, issue and pages; what precedes them is the head."""
     paren = _PAREN_YEAR.search(body)
-    if paren and _looks_like_authors(body[: paren.start()]):
+    if paren and _looks_like_authors(body[: paren.start()]):  # APA / Harvard
         rest = body[paren.end():]
         loc = _COMMA_LOCATOR.search(rest) or _COLON_LOCATOR.search(rest)
-        fields = _locator_fields(loc)
-        # APA/Harvard: authors (year) title. journal, locator — keep authors for _split_authors.
-        end = loc.start() if loc else len(rest)
-        return {**fields, "year": paren.group("year"), "apa": True, "has_journal": bool(loc),
-                "head": body[: paren.start()] + " ||| " + rest[:end]}
+        return _Anchors(rest[: loc.start()] if loc else rest,
+                        {**_locator_fields(loc), "year": paren.group("year")},
+                        authors=body[: paren.start()], has_journal=bool(loc))
     vancouver = _VANCOUVER.search(body)
     if vancouver and not _NOT_PUBLICATION_YEAR.search(body[: vancouver.start()]):
-        return {**_locator_fields(vancouver), "year": vancouver.group("year"),
-                "head": body[: vancouver.start()]}
+        return _Anchors(body[: vancouver.start()],
+                        {**_locator_fields(vancouver), "year": vancouver.group("year")})
     loc = _COLON_LOCATOR.search(body) or _COMMA_LOCATOR.search(body)
     head = body[: loc.start()] if loc else body
     year = (loc.group("year") if loc and "year" in loc.groupdict() else "") or _last_year(head)
-    head = _BARE_YEAR.sub(" ", head) if year else head
-    head = re.sub(r"\(\s*\)", " ", head)
-    return {**_locator_fields(loc), "year": year or "", "head": head, "has_journal": bool(loc)}
+    head = re.sub(r"\(\s*\)", " ", _BARE_YEAR.sub(" ", head) if year else head)
+    return _Anchors(head, {**_locator_fields(loc), "year": year or ""}, has_journal=bool(loc))
 
 
 def _locator_fields(match: re.Match | None) -> dict:
@@ -126,11 +134,8 @@ def _vancouver_authors(text: str) -> bool:
     return bool(parts) and all(_VANCOUVER_AUTHOR.match(p) for p in parts[:3])
 
 
-def _split_authors(head: str, *, apa: bool) -> tuple[str, str]:
+def _split_authors(head: str) -> tuple[str, str]:
     """(authors, the rest): authors end at the first boundary after an author-like prefix."""
-    if apa:
-        authors, _, rest = head.partition(" ||| ")
-        return authors, rest
     for match in re.finditer(r"\.\s+|:\s+", head):
         prefix = head[: match.start()]
         if _looks_like_authors(prefix) or _ET_AL.search(prefix[-8:] + "."):

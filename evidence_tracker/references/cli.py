@@ -54,9 +54,9 @@ def exit_code(results: list[ReferenceResult], fail_on: tuple[str, ...]) -> int:
 @click.option("--input-format", type=click.Choice(INPUT_FORMATS),
               help="How to read PATH (default: from its suffix: .md Markdown, .html HTML, else text).")
 @click.option("--fail-on", multiple=True, type=click.Choice(FAIL_ON),
-              help="Statuses that make the exit code 1 (repeatable; default: "
-                   f"{', '.join(DEFAULT_FAIL_ON)}; off_point adds references that do not address "
-                   "their claim; none never fails).")
+              help="Statuses that make the exit code 1 (repeatable, replaces the default "
+                   f"{', '.join(DEFAULT_FAIL_ON)}); off_point: a reference that does not address "
+                   "the claim citing it; none: never exit 1.")
 @source_options
 def refs(path: str, out_format: str, input_format: str | None, fail_on: tuple[str, ...],
          **flags: Any) -> int:

@@ -28,6 +28,7 @@ from evidence_tracker.references.model import CitedWork
 
 IDS_PER_QUERY = 20  # DOIs / PMCIDs OR-ed into one esearch
 TITLES_PER_QUERY = 5  # title searches OR-ed into one esearch
+NOTICE_TYPES = frozenset({"Retraction of Publication", "Published Erratum", "Expression of Concern"})
 _STOP = frozenset("""a an and are as at be by for from in into is of on or the to with without
 versus vs via its their than after before during between among effect effects study trial""".split())
 
@@ -166,6 +167,8 @@ class _Resolver:
     def _accept(self, index: int, records: list[Record], via: str) -> None:
         cited, found = self.cited[index], self.found[index]
         good = [r for r in records if identifies(cited, r)]
+        articles = [r for r in good if not NOTICE_TYPES.intersection(r.publication_types)]
+        good = articles or good  # "Erratum to: <title>" and notices echo the cited title
         if len(good) > 1 and cited.title:
             best = max(title_similarity(cited.title, r.title) for r in good)
             good = [r for r in good if title_similarity(cited.title, r.title) >= best - 2]
