@@ -26,7 +26,7 @@ Grader = Callable[[Record], RecordGrade]
 
 
 def check_references(text: str, source: PubMedSource, *, path: str = "", fmt: str | None = None,
-                     grade: Grader | None = grade_record) -> list["ReferenceResult"]:
+                     grade: Grader | None = grade_record) -> list[ReferenceResult]:
     """Check every reference in `text` (at `path`; `fmt` text|markdown|html, else guessed) against
     `source`; `grade` gives each cited paper's conclusion direction (None: not shown)."""
     references = extract_references(text, path=path, fmt=fmt)
