@@ -71,5 +71,6 @@ def _register_commands() -> None:
 
 # (module, [click command objects]) — one line per feature.
 _COMMANDS: list[tuple[str, list[str]]] = [
+    ("evidence_tracker.commands", ["run", "check", "history", "show_config"]),
     ("evidence_tracker.references.cli", ["refs"]),
 ]
