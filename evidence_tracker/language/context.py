@@ -1,0 +1,150 @@
+"""Where a match sits: its sentence or bullet, its clause, and what around it silences it.
+
+Precision matters more than recall: a careful page says "may", "some studies suggest", "the
+evidence is mixed", cites its sources and asks questions in headings, and none of that should
+be flagged. A match is silenced by a hedge in its own clause (or in the line that introduces its
+bullet list), a citation near its sentence, a question, or a negation just before it. Rules may
+also demand that a match open a bullet, or that the bullet's list be introduced by some words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from evidence_tracker.language.rules import Rule
+
+# Sentence and line breaks (text already has straight quotes). A single newline inside a wrapped
+# paragraph (lower-case or comma before, lower-case after) does not break a sentence.
+_BREAK = re.compile(r"""
+    \n[ \t]*\n
+  | \n(?:(?<![a-z,;]\n)|(?![ \t]*[a-z]))
+  | (?<=[.!?…])(?P<close>["')\]]*)[ \t]+(?=["'(\[]?[A-Z0-9•★])
+""", re.X)
+_ABBREVIATION = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|vs|etc|e\.g|i\.e|al|approx|No|Fig|cf|"
+                           r"Jr|Sr|Inc|Ltd)|\b[A-Z])\.$")
+_MARKER = r"(?:[-*+•▪◦●‣⁃–]|\d{1,2}[.)])"
+_LEAD = re.compile(rf"[ \t]*(?:{_MARKER}[ \t]+)?")
+_BULLET_LINE = re.compile(rf"[ \t]*{_MARKER}[ \t]+\S")
+_CLAUSE = re.compile(r"[;:—–]|\s-\s|,\s*(?=(?:but|while|whereas|although|though|yet|however)\b)"
+                     r"|\bbut\b")
+_HEDGE = re.compile(r"""\b(?:
+    may|might|could(?!n)|can(?!'t|not)|possibly|(?:it\ is|it's)\ possible|potentially|perhaps|probably|likely|unlikely
+  | appears?|seems?|suggests?|suggested|suggesting|indicates?|indicated
+  | some|a\ few\ (?:studies|trials|people|patients)|limited|mixed|modest|slight(?:ly)?|a\ little|small(?:er)?\ (?:effects?|benefits?|
+    improvements?|studies|trials|differences?)
+  | unclear|uncertain|unknown|not\ (?:yet\ |fully\ )?(?:clear|known|proven|established|certain|
+    confirmed|understood)
+  | little\ (?:evidence|research)|no\ (?:good\ |strong\ |clear\ |reliable\ |convincing\ |
+    high-quality\ )?evidence|insufficient|inconclusive|conflicting|debated|controversial
+  | low[-\ ](?:quality|certainty)|short[-\ ]term
+  | thought|believed|proposed|hypothes\w*|theor(?:y|ies|ised|ized|etical)|ideas?
+  | claims?(?=\ that|\ to)|claimed|said\ to|reportedly|supposedly|purported\w*|alleged\w*
+  | whether|generally|usually|often|typically|tends?|sometimes|occasionally|in\ some|for\ some
+  | aims?\ to|aimed|goal|intended\ to|designed\ to|hope|hoped|try|trying|we\ think|I\ think
+  | myths?|wary|beware|cautio\w+|sceptic\w*|skeptic\w*|overstat\w*|exaggerat\w*|misleading
+)\b""", re.I | re.X)
+_PROMISE = re.compile(r"\b(?:you|we|so)\b(?:\s+\w+){0,3}\s+$", re.I)
+_NEGATION = re.compile(r"(?:\b(?:not|no|never|without|nor|cannot|neither|unlikely|un-?proven|"
+                       r"myth|false|rather than)\b|n't\b)[^.!?;:]{0,25}$", re.I)
+_CITATION = re.compile(r"""
+    \(\s*(?:[A-Z][\w'-]+(?:\ et\ al\.?|\ (?:and|&)\ [A-Z][\w'-]+)?,?\ )?(?:19|20)\d\d[a-z]?\s*[;,)]
+  | \[\s*\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\s*\]
+  | \bdoi\b|doi\.org|pubmed|ncbi\.nlm|\bPMID\b|\bet\ al\b|cochrane|[¹²³⁴⁵⁶⁷⁸⁹⁰]
+  | <sup>\s*\[?\d
+""", re.I | re.X)
+_NEAR = 200  # characters after a sentence where a citation still counts as "near"
+
+
+def units(text: str) -> list[tuple[int, int]]:
+    """Sentences, bullets and lines of `text` as (start, end), without markers or whitespace."""
+    result, start = [], 0
+    for m in _BREAK.finditer(text):
+        end = m.end("close") if m.group("close") is not None else m.start()
+        if m.group("close") is not None and _ABBREVIATION.search(text, max(0, end - 8), end - len(m["close"])):
+            continue
+        result.append(_trim(text, start, end))
+        start = m.end()
+    result.append(_trim(text, start, len(text)))
+    return [u for u in result if u[1] > u[0]]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    start = _LEAD.match(text, start, end).end()
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def clause(text: str, unit: tuple[int, int], start: int, end: int) -> tuple[int, int]:
+    """The clause of `unit` holding `start`..`end`: cut at ; : dashes and ", but"."""
+    lo, hi = unit
+    for m in _CLAUSE.finditer(text, *unit):
+        if m.end() <= start:
+            lo = m.end()
+        elif m.start() >= end:
+            hi = m.start()
+            break
+    return lo, hi
+
+
+def survives(text: str, unit: tuple[int, int], start: int, end: int, rule: Rule) -> bool:
+    """Whether the match `start`..`end` of `rule` in `unit` is a claim, not a hedged aside."""
+    if rule.bullet_start and not _opens_line(text, unit, start):
+        return False
+    if rule.lead_in and not rule.lead_in.search(lead_in(text, unit)):
+        return False
+    if text[unit[0]:unit[1]].rstrip(" \"')").endswith("?"):
+        return False
+    lo, hi = clause(text, unit, start, end)
+    if rule.negatable and _NEGATION.search(text, lo, start):
+        return False
+    if not rule.hedgeable:
+        return True
+    around = text[lo:start] + " " + (text[end:hi] if rule.hedge_after else "")
+    return not (_hedged(around) or _hedged(lead_in(text, unit)) or _cited(text, unit))
+
+
+def _hedged(text: str) -> bool:
+    """A hedge in `text`; "can" after "you", "we" or "so" is a promise, not a hedge."""
+    return any(m.group().lower() != "can" or not _PROMISE.search(text, 0, m.start())
+               for m in _HEDGE.finditer(text))
+
+
+def _opens_line(text: str, unit: tuple[int, int], start: int) -> bool:
+    line_start = text.rfind("\n", 0, unit[0]) + 1
+    return start == unit[0] and _LEAD.fullmatch(text, line_start, unit[0]) is not None
+
+
+def lead_in(text: str, unit: tuple[int, int]) -> str:
+    """The line introducing the bullet list `unit` belongs to ("Benefits include:"), or ""."""
+    line_start = text.rfind("\n", 0, unit[0]) + 1
+    if not _BULLET_LINE.match(text, line_start):
+        return ""
+    pos = line_start
+    for _ in range(60):  # a list longer than this has lost its lead-in anyway
+        if pos <= 0:
+            return ""
+        prev = text.rfind("\n", 0, pos - 1) + 1
+        line = text[prev:pos - 1]
+        if line.strip() and not _BULLET_LINE.match(line):
+            return line
+        pos = prev
+    return ""
+
+
+def _cited(text: str, unit: tuple[int, int]) -> bool:
+    paragraph_end = text.find("\n\n", unit[1])
+    near = unit[1] + _NEAR if paragraph_end < 0 else min(unit[1] + _NEAR, paragraph_end)
+    return bool(_CITATION.search(text, unit[0], near))
+
+
+def quotation(text: str, at: int) -> tuple[int, int] | None:
+    """The quoted passage (without its quote marks) holding offset `at`, within its paragraph."""
+    para_start = max(text.rfind("\n\n", 0, at), 0)
+    para_end = text.find("\n\n", at)
+    para_end = len(text) if para_end < 0 else para_end
+    if text.count('"', para_start, at) % 2 == 0:
+        return None
+    open_at = text.rfind('"', para_start, at)
+    close_at = text.find('"', at, para_end)
+    return (open_at + 1, close_at) if close_at > 0 else None

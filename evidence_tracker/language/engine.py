@@ -1,0 +1,147 @@
+"""Run the language rules over one document and report findings in the original file's offsets.
+
+One pass of the combined pattern finds the sentences worth a closer look; each rule then runs on
+those sentences only, and a match survives when its clause is not hedged, negated, cited or a
+question (see `context`). A finding spans the sentence or bullet that carries the match, because
+that is the unit a reader (and a careful educator labelling the page) judges.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import replace
+from functools import lru_cache
+from typing import Sequence
+
+from evidence_tracker.claims import AcceptedFlag
+from evidence_tracker.errors import BadInput
+from evidence_tracker.language import context
+from evidence_tracker.language.findings import Finding, apply_accepted
+from evidence_tracker.language.markup import extract
+from evidence_tracker.language.rules import Rule, RuleSet, load_rules, rule_ids
+from evidence_tracker.language.source import SourceText, Suppression, guess_format
+
+_STRAIGHT = str.maketrans("‘’‚‛′“”„‟″", "'''''\"\"\"\"\"")
+_LONG_SENTENCE = 240  # longer than this, a finding spans the clause instead
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> RuleSet:
+    """The shipped rules, loaded once."""
+    return load_rules()
+
+
+def lint_text(text: str, *, path: str = "", fmt: str | None = None, rules: RuleSet | None = None,
+              accepted: Sequence[AcceptedFlag] = ()) -> list[Finding]:
+    """Findings of `rules` (default: shipped) in `text` read as `fmt` (default: from `path`).
+
+    Findings covered by an inline ignore comment or by `accepted` stay, marked accepted.
+    """
+    rules = rules or default_rules()
+    src = extract(text, fmt or guess_format(path, text))
+    _check_suppressions(src, rules, path)
+    findings = [_suppressed(_finding(src, path, rule, span), src.suppressions, span[0])
+                for rule, span in scan(src, rules)]
+    return sorted(apply_accepted(findings, accepted), key=lambda f: (f.start, f.rule))
+
+
+def scan(src: SourceText, rules: RuleSet) -> list[tuple[Rule, tuple[int, int]]]:
+    """(rule, visible span) for every surviving match in `src`, at most one per sentence and category."""
+    text = src.text.translate(_STRAIGHT)
+    units = context.units(text)
+    starts = [u[0] for u in units]
+    result = []
+    for index in _candidate_units(text, units, starts, rules.combined):
+        result += _unit_findings(text, units[index], rules)
+    return result
+
+
+def _candidate_units(text: str, units, starts, combined: re.Pattern) -> list[int]:
+    """Indices of the units in which the combined pattern matches somewhere."""
+    found, pos = [], 0
+    while (m := combined.search(text, pos)) is not None:
+        k = bisect.bisect_right(starts, m.start()) - 1
+        if k >= 0 and m.start() < units[k][1]:
+            found.append(k)
+            pos = units[k][1]
+        else:
+            pos = m.start() + 1
+    return found
+
+
+def _unit_findings(text: str, unit: tuple[int, int], rules: RuleSet) -> list:
+    hits = []
+    for rule in rules.rules:
+        for m in rule.pattern.finditer(text, *unit):
+            if context.survives(text, unit, m.start(), m.end(), rule):
+                hits.append((rule, _span(text, unit, m, rule)))
+                break
+    if any(not r.fallback for r, _ in hits):
+        hits = [(r, s) for r, s in hits if not r.fallback]
+    seen, kept = set(), []
+    for rule, span in hits:
+        if (span, rule.category) not in seen:
+            seen.add((span, rule.category))
+            kept.append((rule, span))
+    return kept
+
+
+def _span(text: str, unit: tuple[int, int], m: re.Match, rule: Rule) -> tuple[int, int]:
+    if rule.category == "testimonial":
+        quoted = context.quotation(text, m.start())
+        if quoted:
+            return quoted
+    if unit[1] - unit[0] <= _LONG_SENTENCE:
+        return unit
+    lo, hi = context.clause(text, unit, m.start(), m.end())
+    return (min(lo, m.start()), max(hi, m.end()))
+
+
+def _finding(src: SourceText, path: str, rule: Rule, span: tuple[int, int]) -> Finding:
+    start, end = src.original_span(*span)
+    line, column = src.line_col(start)
+    end_line, end_column = src.line_col(max(end - 1, start))
+    return Finding(path, start, end, line, column, rule.id, rule.category, rule.severity,
+                   rule.message, rule.suggestion, " ".join(src.text[span[0]:span[1]].split()),
+                   end_line, end_column)
+
+
+def _suppressed(finding: Finding, suppressions: Sequence[Suppression], at: int) -> Finding:
+    """`finding` (visible start `at`) marked accepted when an ignore comment covers it."""
+    for s in suppressions:
+        if s.start <= at < s.end and {finding.rule, finding.category, "all"} & set(s.rules):
+            return replace(finding, accepted=True, accept_reason=s.reason)
+    return finding
+
+
+def _check_suppressions(src: SourceText, rules: RuleSet, path: str) -> None:
+    known = rule_ids(rules) | {r.category for r in rules.rules} | {"all"}
+    for s in src.suppressions:
+        where = f"{path or '<text>'}:{s.line}: evidence-tracker ignore comment"
+        unknown = [r for r in s.rules if r not in known]
+        if unknown:
+            raise BadInput(f"{where}: unknown rule '{unknown[0]}'; expected a rule id, "
+                           "a category or 'all'")
+        if not s.reason:
+            raise BadInput(f"{where}: reason missing; write "
+                           "<!-- evidence-tracker: ignore RULE -- why it is acceptable -->")
+
+
+def check_examples(rules: RuleSet, only: Sequence[str] | None = None) -> list[str]:
+    """Problems with the examples of `rules` (or of the ids in `only`): each should flag or pass."""
+    problems = []
+    for rule in rules.rules:
+        if only is not None and rule.id not in only:
+            continue
+        single = RuleSet((rule,), rule.pattern)
+        for example in rule.flag_examples:
+            if not scan(extract(example, "text"), single):
+                problems.append(f"{rule.id}: example should flag but does not: {example!r}")
+        for example in rule.pass_examples:
+            if scan(extract(example, "text"), single):
+                problems.append(f"{rule.id}: example should pass but flags: {example!r}")
+    return problems
+
+
+__all__ = ["Suppression", "check_examples", "default_rules", "lint_text", "scan"]
