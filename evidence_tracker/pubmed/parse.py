@@ -20,7 +20,8 @@ from evidence_tracker.errors import MalformedResponse, PubMedErrorResponse
 from evidence_tracker.records import AbstractSection, CommentCorrection, Record, SearchResult
 
 _BUNDLED_DTDS = Path(EntrezParser.__file__).parent / "DTDs"
-_DOCTYPE = re.compile(rb"<!DOCTYPE\s+\S+\s+(?:PUBLIC\s+\"[^\"]*\"\s+)?(?:SYSTEM\s+)?\"([^\"]+)\"(\s*\[)?")
+_DOCTYPE = re.compile(rb"<!DOCTYPE\s+\S+\s+(?:PUBLIC\s+\"[^\"]*\"\s+)?(?:SYSTEM\s+)?\"([^\"]+)\"")
+_INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[")
 _ERROR = re.compile(rb"<ERROR>(.*?)(?:</ERROR>|$)", re.S)
 
 
@@ -48,10 +49,10 @@ def check_body(body: bytes) -> None:
         match = _ERROR.search(body)
         text = _error_text(match.group(1)) if match else _describe(body)
         raise PubMedErrorResponse(f"NCBI efetch error: {text}")
+    if _INTERNAL_SUBSET.search(start):
+        raise MalformedResponse("refusing XML with an internal DTD subset (entity declarations)")
     doctype = _DOCTYPE.search(start)
     if doctype:
-        if doctype.group(2):
-            raise MalformedResponse("refusing XML with an internal DTD subset (entity declarations)")
         dtd_name = doctype.group(1).rsplit(b"/", 1)[-1].decode("ascii", "replace")
         if not (_BUNDLED_DTDS / dtd_name).is_file():
             raise MalformedResponse(f"XML names a DTD Biopython does not bundle: {dtd_name}")
@@ -246,6 +247,8 @@ def _medline_record(entry: dict) -> Record:
 
 def parse_medline(lines: Iterable[str]) -> Iterator[Record]:
     """Records from MEDLINE text ("PubMed format"); structured abstracts arrive as one section."""
-    for entry in Medline.parse(iter(lines)):
+    # Bio.Medline needs line endings to see the blank line between records.
+    ended = (line if line.endswith("\n") else line + "\n" for line in lines)
+    for entry in Medline.parse(ended):
         if entry.get("PMID"):
             yield _medline_record(entry)
