@@ -38,7 +38,9 @@ def test_offline_run_writes_a_complete_report(workdir):
     report = json.loads((latest / "report.json").read_text())
     assert report["format_version"] == 1
     assert report["source"]["kind"] == "library"
-    [document] = report["documents"]
+    documents = {d["id"]: d for d in report["documents"]}
+    assert set(documents) == {"dry-needling-evidence-based-truth", "handout-dry-needling-neck-low-back"}
+    document = documents["dry-needling-evidence-based-truth"]
     claims = {c["id"]: c for c in document["claims"]}
     assert len(claims) == 14
     for claim in claims.values():
@@ -55,7 +57,7 @@ def test_offline_run_writes_a_complete_report(workdir):
     for claim in claims.values():
         assert f'id="claim-{document["id"]}-{claim["id"]}"' in html
     assert "https://pubmed.ncbi.nlm.nih.gov/28592980/" in html
-    assert (latest / "claims.csv").read_text().count("\n") == 15
+    assert (latest / "claims.csv").read_text().count("\n") == 20
     assert "28592980" in (latest / "evidence.csv").read_text()
 
 
@@ -81,7 +83,7 @@ def test_check_reports_bad_files_in_one_pass_and_run_still_audits_good_ones(work
     result = run_cli("run", "--source", "library", cwd=workdir)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     report = json.loads((workdir / "reports" / "latest" / "report.json").read_text())
-    assert [d["id"] for d in report["documents"]] == ["dry-needling-evidence-based-truth"]
+    assert len(report["documents"]) == 2 and "broken" not in {d["id"] for d in report["documents"]}
 
 
 def test_show_config_redacts_the_api_key(workdir):
@@ -94,3 +96,14 @@ def test_show_config_redacts_the_api_key(workdir):
 def test_bad_flag_is_a_usage_error_without_traceback(workdir):
     result = run_cli("run", "--source", "web", cwd=workdir)
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_default_run_fails_on_the_handouts_retracted_reference(workdir):
+    result = run_cli("run", "--source", "library", cwd=workdir)
+    assert result.returncode == 1, result.stderr
+    assert "retracted reference: Reuben SS" in result.stderr
+    report = json.loads((workdir / "reports" / "latest" / "report.json").read_text())
+    handout = {d["id"]: d for d in report["documents"]}["handout-dry-needling-neck-low-back"]
+    statuses = [r["status"] for r in handout["references"]]
+    assert statuses == ["verified", "mismatch", "verified", "verified", "not_found", "verified",
+                        "mismatch", "retracted"]
