@@ -49,6 +49,7 @@ class Settings:
     read_timeout: float = 30.0
     max_retries: int = 4
     retry_budget_seconds: float = 300.0
+    backoff_base: float = 1.0  # seconds before the first retry; doubles each time (plus jitter)
     retmax: int = 100
     refresh: bool = False
     offline: bool = False
@@ -163,7 +164,8 @@ def _validate(settings: Settings) -> None:
     for name in settings.fail_on:
         if name not in FAIL_ON_CHOICES:
             raise ConfigError(f"fail_on: '{name}' is not one of {', '.join(FAIL_ON_CHOICES)}")
-    for name in ("search_ttl_hours", "record_ttl_days", "connect_timeout", "read_timeout"):
+    for name in ("search_ttl_hours", "record_ttl_days", "connect_timeout", "read_timeout",
+                 "backoff_base"):
         if getattr(settings, name) <= 0:
             raise ConfigError(f"{name}: must be greater than 0")
     if not settings.eutils_url.startswith(("http://", "https://")):

@@ -78,7 +78,7 @@ def client_settings(settings: Settings):
         base_url=settings.eutils_url, tool=settings.tool, email=settings.email,
         api_key=settings.api_key, connect_timeout=settings.connect_timeout,
         read_timeout=settings.read_timeout, max_retries=settings.max_retries,
-        retry_budget_seconds=settings.retry_budget_seconds)
+        retry_budget_seconds=settings.retry_budget_seconds, backoff_base=settings.backoff_base)
 
 
 @contextmanager
