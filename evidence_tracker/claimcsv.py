@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from evidence_tracker.claimfile import CLAIM_FIELDS, Problem, _Lines
+from evidence_tracker.claimvalidate import CLAIM_FIELDS, Problem, _Lines
 
 DOCUMENT_COLUMNS = ("document", "title", "source", "url", "publisher", "retrieved", "sha256")
 OVERRIDE_COLUMNS = ("override_verdict", "override_reason", "override_reviewer", "override_date")
