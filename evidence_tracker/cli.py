@@ -11,15 +11,8 @@ import sys
 import click
 
 from evidence_tracker import __version__
+from evidence_tracker.commands import EXIT_CODES_HELP
 from evidence_tracker.errors import EXIT_INTERNAL, EvidenceTrackerError
-
-EXIT_CODES_HELP = """\b
-Exit codes:
-  0  done, nothing at or above --fail-on
-  1  findings at or above --fail-on
-  2  bad input or usage (message names file, line and field)
-  3  PubMed was unavailable for (part of) the run
-  4  internal error"""
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)

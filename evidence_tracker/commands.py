@@ -13,6 +13,15 @@ import click
 from evidence_tracker.config import FAIL_ON_CHOICES, Settings, load_settings
 from evidence_tracker.errors import EXIT_BAD_INPUT, EXIT_OK
 
+EXIT_CODES_HELP = """\b
+Exit codes:
+  0  done, nothing at or above --fail-on
+  1  findings at or above --fail-on
+  2  bad input or usage (message names file, line and field)
+  3  PubMed was unavailable for (part of) the run: affected claims are
+     "not checked" (or answered from an older cached copy, marked stale)
+  4  internal error"""
+
 log = logging.getLogger("evidence_tracker")
 
 
@@ -69,7 +78,7 @@ def _progress_factory(total_documents: int):
     return factory
 
 
-@click.command()
+@click.command(epilog=EXIT_CODES_HELP)
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("-o", "--out", help="Where runs are written (default: reports/).")
 @click.option("--fail-on", multiple=True, type=click.Choice(FAIL_ON_CHOICES),
