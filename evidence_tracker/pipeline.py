@@ -106,10 +106,19 @@ def _claim_result(claim: Claim, query: str, built: bool, answer: SearchResult | 
     wanted = list(dict.fromkeys([*answer.pmids, *(e.pmid for e in claim.evidence)]))
     if fetch_failure and wanted:
         return _not_checked(claim, query, built, answer, f"PubMed fetch failed: {fetch_failure}")
+    if lost := [p for p in answer.pmids if p not in records]:
+        # esearch named these PMIDs, so an efetch without them is PubMed failing, not absence
+        return _not_checked(claim, query, built, answer, _no_record(lost))
     found = tuple(records[p] for p in wanted if p in records)
     grades = tuple(grade_record(r) for r in found)
     return ClaimResult(claim, query, built, "checked", "", answer, found, grades,
                        assess_claim(claim, found))
+
+
+def _no_record(pmids: Sequence[str]) -> str:
+    more = f" and {len(pmids) - 5} others" if len(pmids) > 5 else ""
+    return (f"PubMed's search found PMID {', '.join(pmids[:5])}{more}, but fetching returned no "
+            "record for them")
 
 
 def _not_checked(claim: Claim, query: str, built: bool, search: SearchResult | None,
@@ -130,6 +139,9 @@ def audit(inputs: Sequence[DocumentInput], source: PubMedSource, *, retmax: int 
     records, fetch_failure = _fetch_all(pmids, source)
     failures = [a.reason for a in answers.values() if isinstance(a, PubMedFailure)]
     failures += [fetch_failure] if fetch_failure else []
+    lost = [p for a in answers.values() if isinstance(a, SearchResult) for p in a.pmids
+            if p not in records]
+    failures += [_no_record(list(dict.fromkeys(lost)))] if lost and not fetch_failure else []
     documents = []
     for item in inputs:
         claims = tuple(
