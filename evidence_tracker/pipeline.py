@@ -111,8 +111,15 @@ def _claim_result(claim: Claim, query: str, built: bool, answer: SearchResult | 
         return _not_checked(claim, query, built, answer, _no_record(lost))
     found = tuple(records[p] for p in wanted if p in records)
     grades = tuple(grade_record(r) for r in found)
-    return ClaimResult(claim, query, built, "checked", "", answer, found, grades,
+    return ClaimResult(claim, query, built, "checked", _stale(answer), answer, found, grades,
                        assess_claim(claim, found))
+
+
+def _stale(answer: SearchResult) -> str:
+    """Why a checked claim rests on an old cached answer ("" when PubMed answered)."""
+    if not answer.stale_reason:
+        return ""
+    return f"PubMed search failed: {answer.stale_reason}; cached answer from {answer.as_of} used"
 
 
 def _no_record(pmids: Sequence[str]) -> str:
@@ -137,7 +144,8 @@ def audit(inputs: Sequence[DocumentInput], source: PubMedSource, *, retmax: int 
         [p for a in answers.values() if isinstance(a, SearchResult) for p in a.pmids]
         + [e.pmid for d in inputs for c in d.document.claims for e in c.evidence]))
     records, fetch_failure = _fetch_all(pmids, source)
-    failures = [a.reason for a in answers.values() if isinstance(a, PubMedFailure)]
+    failures = [a.reason if isinstance(a, PubMedFailure) else _stale(a) for a in answers.values()
+                if isinstance(a, PubMedFailure) or a.stale_reason]
     failures += [fetch_failure] if fetch_failure else []
     lost = [p for a in answers.values() if isinstance(a, SearchResult) for p in a.pmids
             if p not in records]

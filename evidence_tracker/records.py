@@ -118,6 +118,7 @@ class SearchResult:
     warnings: tuple[str, ...] = ()
     as_of: str = ""  # ISO timestamp when the answer was obtained (set by the edge, not here)
     stale: bool = False  # served from cache because PubMed failed
+    stale_reason: str = ""  # the PubMed failure that made the cache answer (empty offline)
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)

@@ -95,7 +95,8 @@ class CachedSource:
                     failure.reason)
         self.stats.count_cache("search_stale")
         self._stale_as_of.append(as_of)
-        return dataclasses.replace(cached.value, stale=True, as_of=as_of)
+        return dataclasses.replace(cached.value, stale=True, as_of=as_of,
+                                   stale_reason="" if self.offline else failure.reason)
 
     def fetch(self, pmids: Iterable[str]) -> Mapping[str, Record]:
         """Records for `pmids`: this run's, fresh cached ones, then PubMed for the rest."""
