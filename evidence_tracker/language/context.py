@@ -32,8 +32,8 @@ _HEDGE = re.compile(r"""\b(?:
   | appears?|seems?|suggests?|suggested|suggesting|indicates?|indicated
   | some|a\ few\ (?:studies|trials|people|patients)|limited|mixed|modest|slight(?:ly)?|a\ little|small(?:er)?\ (?:effects?|benefits?|
     improvements?|studies|trials|differences?)
-  | unclear|uncertain|unknown|not\ (?:yet\ |fully\ )?(?:clear|known|proven|established|certain|
-    confirmed|understood)
+  | unclear|uncertain|unknown|not\ (?:yet\ |fully\ |been\ |well\ )?(?:clear|known|proven|established|
+    certain|confirmed|understood|shown|supported|demonstrated)
   | little\ (?:evidence|research)|no\ (?:good\ |strong\ |clear\ |reliable\ |convincing\ |
     high-quality\ )?evidence|insufficient|inconclusive|conflicting|debated|controversial
   | low[-\ ](?:quality|certainty)|short[-\ ]term
@@ -43,6 +43,8 @@ _HEDGE = re.compile(r"""\b(?:
   | aims?\ to|aimed|goal|intended\ to|designed\ to|hope|hoped|try|trying|we\ think|I\ think
   | myths?|wary|beware|cautio\w+|sceptic\w*|skeptic\w*|overstat\w*|exaggerat\w*|misleading
 )\b""", re.I | re.X)
+_MODALS = frozenset({"may", "might", "could", "can", "possibly", "potentially", "perhaps",
+                     "probably", "likely"})
 _PROMISE = re.compile(r"\b(?:you|we|so)\b(?:\s+\w+){0,3}\s+$", re.I)
 _NEGATION = re.compile(r"(?:\b(?:not|no|never|without|nor|cannot|neither|unlikely|un-?proven|"
                        r"myth|false|rather than)\b|n't\b)[^.!?;:]{0,25}$", re.I)
@@ -100,14 +102,21 @@ def survives(text: str, unit: tuple[int, int], start: int, end: int, rule: Rule)
         return False
     if not rule.hedgeable:
         return True
-    around = text[lo:start] + " " + (text[end:hi] if rule.hedge_after else "")
-    return not (_hedged(around) or _hedged(lead_in(text, unit)) or _cited(text, unit))
+    after = _hedged(text[end:hi], modals=rule.hedge_after)
+    return not (_hedged(text[lo:start]) or after or _hedged(lead_in(text, unit))
+                or _cited(text, unit))
 
 
-def _hedged(text: str) -> bool:
-    """A hedge in `text`; "can" after "you", "we" or "so" is a promise, not a hedge."""
-    return any(m.group().lower() != "can" or not _PROMISE.search(text, 0, m.start())
-               for m in _HEDGE.finditer(text))
+def _hedged(text: str, modals: bool = True) -> bool:
+    """A hedge in `text` ("can" after "you", "we" or "so" is a promise, not a hedge); with
+    `modals` false only words about the evidence count ("mixed", "limited"), not "may"."""
+    for m in _HEDGE.finditer(text):
+        word = m.group().lower()
+        if word in _MODALS and not modals:
+            continue
+        if word != "can" or not _PROMISE.search(text, 0, m.start()):
+            return True
+    return False
 
 
 def _opens_line(text: str, unit: tuple[int, int], start: int) -> bool:
@@ -132,9 +141,14 @@ def lead_in(text: str, unit: tuple[int, int]) -> str:
     return ""
 
 
+def paragraph_end(text: str, at: int) -> int:
+    """Where the paragraph holding offset `at` ends (a blank line or the end of `text`)."""
+    end = text.find("\n\n", at)
+    return len(text) if end < 0 else end
+
+
 def _cited(text: str, unit: tuple[int, int]) -> bool:
-    paragraph_end = text.find("\n\n", unit[1])
-    near = unit[1] + _NEAR if paragraph_end < 0 else min(unit[1] + _NEAR, paragraph_end)
+    near = min(unit[1] + _NEAR, paragraph_end(text, unit[1]))
     return bool(_CITATION.search(text, unit[0], near))
 
 

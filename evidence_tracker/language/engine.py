@@ -1,7 +1,7 @@
 """Run the language rules over one document and report findings in the original file's offsets.
 
-One pass of the combined pattern finds the sentences worth a closer look; each rule then runs on
-those sentences only, and a match survives when its clause is not hedged, negated, cited or a
+A prefilter (`prefilter`) finds where each rule may start; each rule is then tried only there,
+and a match survives when its clause is not hedged, negated, cited or a
 question (see `context`). A finding spans the sentence or bullet that carries the match, because
 that is the unit a reader (and a careful educator labelling the page) judges.
 """
@@ -19,7 +19,7 @@ from evidence_tracker.errors import BadInput
 from evidence_tracker.language import context
 from evidence_tracker.language.findings import Finding, apply_accepted
 from evidence_tracker.language.markup import extract
-from evidence_tracker.language.rules import Rule, RuleSet, load_rules, rule_ids
+from evidence_tracker.language.rules import Rule, RuleSet, load_rules, rule_ids, rule_set
 from evidence_tracker.language.source import SourceText, Suppression, guess_format
 
 _STRAIGHT = str.maketrans("‘’‚‛′“”„‟″", "'''''\"\"\"\"\"")
@@ -50,31 +50,36 @@ def scan(src: SourceText, rules: RuleSet) -> list[tuple[Rule, tuple[int, int]]]:
     """(rule, visible span) for every surviving match in `src`, at most one per sentence and category."""
     text = src.text.translate(_STRAIGHT)
     units = context.units(text)
-    starts = [u[0] for u in units]
     result = []
-    for index in _candidate_units(text, units, starts, rules.combined):
-        result += _unit_findings(text, units[index], rules)
+    for index, starts in sorted(_candidates(text, units, rules).items()):
+        result += _unit_findings(text, units[index], starts, rules)
     return result
 
 
-def _candidate_units(text: str, units, starts, combined: re.Pattern) -> list[int]:
-    """Indices of the units in which the combined pattern matches somewhere."""
-    found, pos = [], 0
-    while (m := combined.search(text, pos)) is not None:
-        k = bisect.bisect_right(starts, m.start()) - 1
-        if k >= 0 and m.start() < units[k][1]:
-            found.append(k)
-            pos = units[k][1]
-        else:
-            pos = m.start() + 1
-    return found
+def _candidates(text: str, units: list[tuple[int, int]],
+                rules: RuleSet) -> dict[int, dict[int, list[int]]]:
+    """Unit index -> rule index -> offsets where the rule may match (see `prefilter`)."""
+    starts = [u[0] for u in units]
+    wanted: dict[int, dict[int, list[int]]] = {}
+    for k, unit in enumerate(units) if rules.prefilter.everywhere else ():
+        wanted[k] = {i: list(range(*unit)) for i in rules.prefilter.everywhere}
+    for position, found in rules.prefilter.candidates(text).items():
+        k = bisect.bisect_right(starts, position) - 1
+        if k >= 0 and position < units[k][1]:
+            for i in found:
+                wanted.setdefault(k, {}).setdefault(i, []).append(position)
+    return wanted
 
 
-def _unit_findings(text: str, unit: tuple[int, int], rules: RuleSet) -> list:
+def _unit_findings(text: str, unit: tuple[int, int], starts: dict[int, list[int]],
+                   rules: RuleSet) -> list:
+    """The surviving (rule, span) of one unit: rules in priority order, first match of each."""
     hits = []
-    for rule in rules.rules:
-        for m in rule.pattern.finditer(text, *unit):
-            if context.survives(text, unit, m.start(), m.end(), rule):
+    for index in sorted(starts):
+        rule = rules.rules[index]
+        for position in starts[index]:
+            m = rule.pattern.match(text, position, unit[1])
+            if m and context.survives(text, unit, m.start(), m.end(), rule):
                 hits.append((rule, _span(text, unit, m, rule)))
                 break
     if any(not r.fallback for r, _ in hits):
@@ -134,7 +139,7 @@ def check_examples(rules: RuleSet, only: Sequence[str] | None = None) -> list[st
     for rule in rules.rules:
         if only is not None and rule.id not in only:
             continue
-        single = RuleSet((rule,), rule.pattern)
+        single = rule_set([rule])
         for example in rule.flag_examples:
             if not scan(extract(example, "text"), single):
                 problems.append(f"{rule.id}: example should flag but does not: {example!r}")

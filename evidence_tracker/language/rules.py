@@ -16,10 +16,13 @@ from pathlib import Path
 import yaml
 
 from evidence_tracker.errors import BadInput
+from evidence_tracker.language import prefilter
+from evidence_tracker.language.prefilter import Prefilter
 
 CATEGORIES = ("evidence_appeal", "certainty", "hype", "testimonial", "urgency_pressure",
               "unsupported_comparative", "mechanism_as_fact", "vague_benefit")
 SEVERITIES = ("info", "warning", "error")
+_FLAGS_RE = re.I | re.M
 _ID = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+")
 _FIELDS = ("id", "category", "severity", "message", "suggestion", "source", "patterns",
            "hedgeable", "hedge_after", "negatable", "bullet_start", "lead_in", "fallback",
@@ -55,10 +58,10 @@ class Rule:
 
 @dataclass(frozen=True)
 class RuleSet:
-    """Rules in priority order and one combined pattern that finds every candidate at once."""
+    """Rules in priority order and the prefilter that says which may match where."""
 
     rules: tuple[Rule, ...]
-    combined: re.Pattern
+    prefilter: Prefilter
 
     def by_id(self, rule_id: str) -> Rule | None:
         """The rule called `rule_id`, or None."""
@@ -73,7 +76,7 @@ def rule_ids(rules: RuleSet) -> frozenset[str]:
 def compile_pattern(patterns: list[str]) -> re.Pattern:
     """One case-insensitive, multi-line pattern matching any of `patterns` as whole words."""
     return re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?!\w)",
-                      re.I | re.M)
+                      _FLAGS_RE)
 
 
 def load_rules(extra: Path | None = None) -> RuleSet:
@@ -88,8 +91,12 @@ def load_rules(extra: Path | None = None) -> RuleSet:
         own, disabled, _ = _read(text, str(extra), macros)
         replaced = {r.id for r in own} | disabled
         rules = [r for r in rules if r.id not in replaced] + own
-    combined = compile_pattern([r.pattern.pattern for r in rules]) if rules else re.compile("(?!)")
-    return RuleSet(tuple(rules), combined)
+    return rule_set(rules)
+
+
+def rule_set(rules: list[Rule]) -> RuleSet:
+    """A `RuleSet` of `rules`, in this order."""
+    return RuleSet(tuple(rules), prefilter.build([r.pattern.pattern for r in rules], _FLAGS_RE))
 
 
 class _LineLoader(yaml.SafeLoader):
