@@ -7,45 +7,62 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from evidence_tracker.report.labels import SOURCE_LABELS
+from evidence_tracker.report.view import when
 from evidence_tracker.store import RunRow
 
-TREND_SERIES = (  # (summary verdict key, label, colour)
-    ("supported", "supported", "#1d4d1a"),
+TREND_SERIES = (  # (summary verdict key, label, colour), every verdict of `claims.VERDICTS`
+    ("supported", "supported", "#1d6b18"),
     ("partly_supported", "partly supported", "#6b7d1a"),
+    ("mixed", "mixed", "#b07800"),
     ("insufficient", "insufficient", "#6a2c84"),
-    ("untested", "untested", "#777777"),
+    ("untested", "untested", "#6f6f6f"),
     ("not_supported", "not supported", "#b3261e"),
-    ("not_checked", "not checked", "#a34400"),
+    ("not_checked", "not checked", "#0b5394"),
 )
-WIDTH, HEIGHT, PAD = 640, 180, 28
+WIDTH, HEIGHT, PAD, LEFT = 640, 190, 28, 40
 
 
 def run_line(row: RunRow) -> dict:
     """One run's row: id, date, source and its counts."""
     verdicts = row.summary.get("verdicts", {})
     return {
-        "run_id": row.run_id, "started": row.started,
+        "run_id": row.run_id, "started": row.started, "started_label": when(row.started),
         "source": row.source_kind + (" (stale)" if row.stale else ""),
+        "source_label": SOURCE_LABELS.get(row.source_kind, row.source_kind)
+        + (" (stale answers)" if row.stale else ""),
         "claims": row.summary.get("claims", 0), "verdicts": verdicts,
+        "overclaims": row.summary.get("overclaims", 0),
         "findings": sum(row.summary.get("findings", {}).values()),
         "references": row.summary.get("references", {}),
+        "reference_problems": sum(n for status, n in row.summary.get("references", {}).items()
+                                  if status not in ("verified", "unchecked")),
     }
 
 
 def _trend(lines: list[dict]) -> dict:
-    """Polyline points per verdict series, scaled into the SVG box."""
+    """Polyline points per verdict series, scaled into the SVG box, with axis labels."""
     top = max([1] + [line["verdicts"].get(k, 0) for line in lines for k, _, _ in TREND_SERIES])
-    step = (WIDTH - 2 * PAD) / max(len(lines) - 1, 1)
+    step = (WIDTH - LEFT - PAD) / max(len(lines) - 1, 1)
 
-    def point(i: int, value: int) -> str:
-        return f"{PAD + i * step:.1f},{HEIGHT - PAD - value * (HEIGHT - 2 * PAD) / top:.1f}"
+    def x(i: int) -> float:
+        return round(LEFT + i * step, 1)
+
+    def y(value: float) -> float:
+        return round(HEIGHT - PAD - value * (HEIGHT - 2 * PAD) / top, 1)
 
     series = [{"label": label, "colour": colour,
-               "points": " ".join(point(i, line["verdicts"].get(key, 0))
-                                  for i, line in enumerate(lines))}
+               "points": [(x(i), y(line["verdicts"].get(key, 0))) for i, line in enumerate(lines)]}
               for key, label, colour in TREND_SERIES]
-    return {"width": WIDTH, "height": HEIGHT, "pad": PAD, "top": top, "series": series,
-            "single": len(lines) == 1}
+    for s in series:
+        s["polyline"] = " ".join(f"{px},{py}" for px, py in s["points"])
+    ticks = sorted({0, top // 2, top})
+    return {"width": WIDTH, "height": HEIGHT, "pad": PAD, "left": LEFT, "top": top,
+            "series": series, "y_ticks": [{"value": t, "y": y(t)} for t in ticks],
+            "x_labels": [{"x": x(i), "text": lines[i]["started_label"][:10],
+                          "anchor": "start" if i == 0 else "end"}
+                         for i in sorted({0, len(lines) - 1})],
+            "axis_y": HEIGHT - PAD, "right": WIDTH - PAD}
 
 
 def runs_view(rows: Sequence[RunRow]) -> dict:
