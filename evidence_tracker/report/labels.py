@@ -38,8 +38,14 @@ REFERENCE_STATUS = {  # status: (label, css)
     "retracted": ("retracted", "bad"), "expression_of_concern": ("expression of concern", "warn"),
     "unchecked": ("not checked", "muted"),
 }
+BASIS_LABELS = {  # basis rules that are no table's rule; their sentences say the specifics
+    "verdict.not_checked": "PubMed could not be searched, so there is no verdict",
+    "verdict.override": "A reviewer set this verdict",
+    "verdict.excluded.retracted": "Retracted records do not count",
+}
+EXPLAINED_BY_SENTENCES = ("verdict.override", "verdict.excluded.retracted")
 RULE_DESCRIPTIONS = {rule.id: rule.description
-                     for table in ALL_RULE_TABLES.values() for rule in table}
+                     for table in ALL_RULE_TABLES.values() for rule in table} | BASIS_LABELS
 
 
 def words(value: object, table: dict | None = None, *, capital: bool = False) -> str:

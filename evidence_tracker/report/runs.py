@@ -11,13 +11,13 @@ from evidence_tracker.report.labels import SOURCE_LABELS
 from evidence_tracker.report.view import when
 from evidence_tracker.store import RunRow
 
-TREND_SERIES = (  # (summary verdict key, label, colour), every verdict of `claims.VERDICTS`
+TREND_SERIES = (  # (summary verdict key, label, colour): `claims.VERDICTS`, in order
     ("supported", "supported", "#1d6b18"),
     ("partly_supported", "partly supported", "#6b7d1a"),
     ("mixed", "mixed", "#b07800"),
+    ("not_supported", "not supported", "#b3261e"),
     ("insufficient", "insufficient", "#6a2c84"),
     ("untested", "untested", "#6f6f6f"),
-    ("not_supported", "not supported", "#b3261e"),
     ("not_checked", "not checked", "#0b5394"),
 )
 WIDTH, HEIGHT, PAD, LEFT = 640, 190, 28, 40

@@ -13,14 +13,16 @@ from itertools import zip_longest
 from typing import Sequence
 
 from evidence_tracker.language import CATEGORIES, Finding, highlight_segments
-from evidence_tracker.report.labels import (CATEGORY_LABELS, DESIGN_LABELS, KIND_LABELS,
-                                            LEVEL_LABELS, OVERCLAIM_LABELS, REFERENCE_STATUS,
+from evidence_tracker.report.labels import (CATEGORY_LABELS, DESIGN_LABELS,
+                                            EXPLAINED_BY_SENTENCES, KIND_LABELS, LEVEL_LABELS, OVERCLAIM_LABELS, REFERENCE_STATUS,
                                             RULE_DESCRIPTIONS, SOURCE_LABELS, STANCE_CSS,
                                             STANCE_LABELS, VERDICT_LABELS, rule_title, words)
 from evidence_tracker.sanitize import safe_inline
 
 CONTEXT_CHARS = 220  # of each neighbouring line shown around a quote
 SHORT_TITLE_CHARS = 40
+CHANGE_LISTS = ("new_records", "verdict_changes", "references_changed", "documents_changed",
+                "claims_added", "claims_removed", "not_checked")
 _TITLE_BREAK = re.compile(r"[?:!—–(]")
 
 
@@ -102,8 +104,10 @@ def _basis_view(basis: dict) -> dict:
     columns = [basis.get(k) or () for k in ("pmids", "levels", "directions", "stances")]
     evidence = [{"pmid": p, "level": lvl, "direction": d, "stance": words(s, STANCE_LABELS)}
                 for p, lvl, d, s in zip_longest(*columns) if p]
-    return {"rule": basis["rule"], "title": rule_title(basis["rule"]), "evidence": evidence,
-            "label": RULE_DESCRIPTIONS.get(basis["rule"]) or words(basis["rule"])}
+    rule = basis["rule"]
+    return {"rule": rule, "title": rule_title(rule), "evidence": evidence,
+            "label": RULE_DESCRIPTIONS.get(rule) or words(rule),
+            "detail": list(basis.get("sentences", [])) if rule in EXPLAINED_BY_SENTENCES else []}
 
 
 def _overclaims(ids: Sequence[str]) -> list[dict]:
@@ -198,7 +202,11 @@ def _changes_view(changes: dict, claims: dict[tuple[str, str], dict],
                        "anchor": found["anchor"] if found else ""}
 
     view = {key: [claim(i) for i in changes.get(key, [])]
-            for key in ("new_records", "claims_added", "claims_removed", "not_checked")}
+            for key in ("new_records", "claims_added", "claims_removed")}
+    by_reason: dict[str, list[dict]] = {}
+    for item in changes.get("not_checked", []):
+        by_reason.setdefault(item["reason"], []).append(claim(item))
+    view["not_checked_by_reason"] = [{"reason": r, "claims": c} for r, c in by_reason.items()]
     view["verdict_changes"] = [claim(i) | {"before_v": _verdict(i["before"] or "not_checked"),
                                            "after_v": _verdict(i["after"] or "not_checked")}
                                for i in changes.get("verdict_changes", [])]
@@ -207,8 +215,8 @@ def _changes_view(changes: dict, claims: dict[tuple[str, str], dict],
         "after_label": REFERENCE_STATUS.get(i["after"], (i["after"],))[0]}
         for i in changes.get("references_changed", [])]
     view["documents_changed"] = [doc(i) for i in changes.get("documents_changed", [])]
-    return {"first_run": not changes, "nothing_changed": False, "previous_run": None} \
-        | changes | view
+    defaults = {"first_run": not changes, "nothing_changed": False, "previous_run": None}
+    return defaults | {key: [] for key in CHANGE_LISTS} | changes | view
 
 
 def _glance(summary: dict, documents: Sequence[dict]) -> dict:
@@ -244,6 +252,7 @@ def report_view(report: dict, texts: dict[str, str],
         "source_label": SOURCE_LABELS.get(source["kind"], source["kind"])
         + (" (stale cache answers included)" if source.get("stale") else ""),
         "offline": source["kind"] != "pubmed",
+        "pubmed_failures": list(dict.fromkeys(report.get("pubmed_failures", []))),
         "documents": documents, "claims": claims,
         "verdict_options": [(k, v) for k, v in VERDICT_LABELS.items()],
         "kinds": sorted({(c["kind"], c["kind_label"]) for c in claims}),
