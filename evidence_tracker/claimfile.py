@@ -37,6 +37,10 @@ def _construct_lines(loader: _LineLoader, node: yaml.MappingNode) -> _Lines:
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_lines)
+# Dates stay text: PyYAML's own date constructor raises a bare ValueError (no line) for
+# "2026-13-45"; the validator checks dates and names the line.
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp",
+                            lambda loader, node: loader.construct_scalar(node))
 
 
 def find_claim_files(paths: Iterable[Path]) -> list[Path]:

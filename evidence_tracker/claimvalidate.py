@@ -10,6 +10,7 @@ import difflib
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -112,7 +113,7 @@ class _Validator:
     def date(self, mapping: dict, key: str, field: str) -> str:
         value = mapping.get(key)
         text = value.isoformat() if hasattr(value, "isoformat") else self.string(mapping, key, field)
-        if text and not _DATE.fullmatch(text):
+        if text and not _is_date(text):
             self.problem(mapping, key, field, f"'{text}' is not a date, expected YYYY-MM-DD")
         return text
 
@@ -277,6 +278,13 @@ class _Validator:
                                                           required=True),
                                        quote=self.string(item, "quote", f"{name}.quote")))
         return result
+
+
+def _is_date(text: str) -> bool:
+    try:
+        return bool(_DATE.fullmatch(text)) and bool(date.fromisoformat(text))
+    except ValueError:
+        return False
 
 
 def find_quote(text: str, quote: str) -> int | None:
