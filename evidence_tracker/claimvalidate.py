@@ -67,6 +67,15 @@ class _Lines(dict):
     key_lines: dict
 
 
+def _kind(value: Any) -> str:
+    """What a YAML value is, in the claim file's words (never an internal class name)."""
+    for kind, name in ((dict, "mapping"), (list, "list"), (str, "string"), (bool, "boolean"),
+                       (int, "number"), (float, "number")):
+        if isinstance(value, kind):
+            return name
+    return "null" if value is None else type(value).__name__
+
+
 def _line(mapping: Any, key: str | None = None) -> int:
     if key is not None and hasattr(mapping, "key_lines") and key in mapping.key_lines:
         return mapping.key_lines[key]
@@ -99,7 +108,7 @@ class _Validator:
                              "is missing, expected a non-empty string")
             return ""
         if isinstance(value, (dict, list)):
-            self.problem(mapping, key, field, f"is a {type(value).__name__}, expected a string")
+            self.problem(mapping, key, field, f"is a {_kind(value)}, expected a string")
             return ""
         return str(value).strip() if key != "quote" else str(value)
 
@@ -122,13 +131,13 @@ class _Validator:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.problem(mapping, key, field, f"is a {type(value).__name__}, expected a list")
+            self.problem(mapping, key, field, f"is a {_kind(value)}, expected a list")
             return []
         return value
 
     def mapping(self, value: Any, parent: Any, key: str, field: str) -> dict | None:
         if not isinstance(value, dict):
-            self.problem(parent, key, field, f"is a {type(value).__name__}, expected a mapping")
+            self.problem(parent, key, field, f"is a {_kind(value)}, expected a mapping")
             return None
         return value
 

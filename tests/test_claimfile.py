@@ -79,7 +79,7 @@ def test_good_file_records_line_and_column_even_across_folded_whitespace(tmp_pat
      "doc.yaml:3: source: cannot read 'sources/missing.txt'"),
     (GOOD.replace("title: A page\n", ""), "doc.yaml:1: title: is missing"),
     (GOOD.replace("claims:\n", "claims: 3\n", 1).split("  - id: cures")[0],
-     "doc.yaml:4: claims: is a int, expected a list"),
+     "doc.yaml:4: claims: is a number, expected a list"),
     (GOOD.replace("title: A page", "title: [A page"), "doc.yaml:"),
     ("", "doc.yaml:1: file: is empty"),
     ("- just\n- a list\n", "doc.yaml:1: file: top level must be a mapping"),
