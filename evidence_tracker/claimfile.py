@@ -29,6 +29,13 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_lines(loader: _LineLoader, node: yaml.MappingNode) -> _Lines:
+    seen: dict[str, int] = {}
+    for key in (k for k, _ in node.value if isinstance(k, yaml.ScalarNode)):
+        if key.value in seen:  # PyYAML would keep the last of two equal keys silently
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key '{key.value}' (first at line {seen[key.value]}), "
+                "expected each key once", key.start_mark)
+        seen[key.value] = key.start_mark.line + 1
     mapping = _Lines(loader.construct_mapping(node, deep=True))
     mapping.line = node.start_mark.line + 1
     mapping.key_lines = {k.value: k.start_mark.line + 1 for k, _ in node.value
