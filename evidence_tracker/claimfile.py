@@ -104,7 +104,11 @@ def _parse_yaml(path: Path, text: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
-        return Problem(str(path), line, "yaml", f"syntax error: {exc.problem or exc.context}")
+        # "found unexpected end of stream" points at the end; say where the quote was opened
+        where = (f" ({exc.context} at line {exc.context_mark.line + 1})"
+                 if exc.problem and exc.context and exc.context_mark else "")
+        return Problem(str(path), line, "yaml",
+                       f"syntax error: {exc.problem or exc.context}{where}")
     except yaml.YAMLError as exc:
         return Problem(str(path), 0, "yaml", f"syntax error: {exc}")
     if not isinstance(raw, dict):
