@@ -64,18 +64,34 @@ def settings_from(flags: dict[str, Any]) -> Settings:
     return load_settings(flags, config_file=config_file)
 
 
-def _progress_factory(total_documents: int):
-    """A tqdm bar on a terminal; nothing when stderr is not a terminal (cron, CI)."""
-    if not sys.stderr.isatty():
-        return None
+class Progress:
+    """A tqdm bar on a terminal once more than `few` searches ran; silent under cron, CI, -q."""
 
-    def factory(_: int):
-        from tqdm import tqdm
+    def __init__(self, enabled: bool, few: int = 5) -> None:
+        self.enabled, self.few, self.done, self.bar = enabled, few, 0, None
 
-        bar = tqdm(desc="searching PubMed", unit="query", file=sys.stderr, leave=False)
-        return lambda _query: bar.update(1)
+    def factory(self, _documents: int):
+        """The runner's progress hook: called once per distinct query searched."""
+        return self.update
 
-    return factory
+    def update(self, _query: str) -> None:
+        self.done += 1
+        if self.bar is not None:
+            self.bar.update(1)
+        elif self.enabled and self.done > self.few:
+            from tqdm import tqdm
+
+            self.bar = tqdm(desc="searching PubMed", unit="query", file=sys.stderr,
+                            leave=False, initial=self.done)
+
+    def close(self) -> None:
+        """Clear the bar before the summary is printed."""
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _quiet() -> bool:
+    return log.getEffectiveLevel() > logging.WARNING
 
 
 @click.command(epilog=EXIT_CODES_HELP)
@@ -91,19 +107,32 @@ def run(paths: tuple[str, ...], **flags: Any) -> int:
 
     flags["claims"] = paths or None
     settings = settings_from(flags)
-    outcome = run_audit(settings, echo=lambda line: click.echo(line, err=True),
-                        progress_factory=_progress_factory(0))
+    progress = Progress(sys.stderr.isatty() and not _quiet())
+    try:
+        outcome = run_audit(settings, echo=lambda line: click.echo(line, err=True),
+                            progress_factory=progress.factory)
+    finally:
+        progress.close()
+    log.info("PubMed requests: %s", outcome.report["requests"] or "none (offline)")
+    if not _quiet():  # with -q the exit code says how it went; only errors were printed
+        _print_summary(outcome)
+    return outcome.exit_code
+
+
+def _print_summary(outcome) -> None:
+    """The offline notice, why the run exits 1 (first 20 reasons) and the one-line summary."""
     summary, source = outcome.report["summary"], outcome.report["source"]
     if source["kind"] != "pubmed":
         click.echo("evidence-tracker: offline audit against the local library "
                    f"({source['detail']}); PubMed was not queried", err=True)
     for reason in outcome.reasons[:20]:
         click.echo(f"evidence-tracker: {reason}", err=True)
+    if len(outcome.reasons) > 20:
+        click.echo(f"evidence-tracker: … and {len(outcome.reasons) - 20} more", err=True)
     verdicts = ", ".join(f"{k} {v}" for k, v in summary["verdicts"].items() if v)
     click.echo(f"evidence-tracker: {summary['claims']} claims in {summary['documents']} "
                f"documents ({verdicts or 'none'}); report: {outcome.folder / 'index.html'}",
                err=True)
-    return outcome.exit_code
 
 
 @click.command()
