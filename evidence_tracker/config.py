@@ -96,7 +96,7 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
                           f"{kind.__name__}") from None
 
 
-def _file_layer(path: Path, explicit: bool) -> dict[str, Any]:
+def _file_layer(path: Path, explicit: bool) -> dict[str, tuple[Any, str]]:
     if not path.exists():
         if explicit:
             raise ConfigError(f"{path}:0: config: no such file")
@@ -118,7 +118,7 @@ def _file_layer(path: Path, explicit: bool) -> dict[str, Any]:
             close = difflib.get_close_matches(name, list(_FIELDS), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise ConfigError(f"{origin}: {key}: unknown setting{hint}")
-        values[name] = _coerce(name, value, origin)
+        values[name] = (_coerce(name, value, origin), origin)
     return values
 
 
@@ -128,16 +128,16 @@ def _key_line(text: str, key: str) -> int:
     return text.count("\n", 0, found.start()) + 1 if found else 0
 
 
-def _env_layer(env: Mapping[str, str]) -> dict[str, Any]:
+def _env_layer(env: Mapping[str, str]) -> dict[str, tuple[Any, str]]:
     values = {}
     for name in _FIELDS:
         var = f"EVIDENCE_TRACKER_{name.upper()}"
         if env.get(var):
-            values[name] = _coerce(name, env[var], f"environment {var}")
+            values[name] = (_coerce(name, env[var], f"environment {var}"), f"environment {var}")
     if env.get("NCBI_API_KEY"):
-        values["api_key"] = env["NCBI_API_KEY"]
+        values["api_key"] = (env["NCBI_API_KEY"], "environment NCBI_API_KEY")
     if env.get("NCBI_EMAIL"):
-        values["email"] = env["NCBI_EMAIL"]
+        values["email"] = (env["NCBI_EMAIL"], "environment NCBI_EMAIL")
     return values
 
 
@@ -147,26 +147,34 @@ def load_settings(flags: Mapping[str, Any], *, env: Mapping[str, str] | None = N
     env = os.environ if env is None else env
     explicit = bool(config_file)
     path = Path(config_file or env.get("EVIDENCE_TRACKER_CONFIG") or DEFAULT_CONFIG_FILE)
-    merged: dict[str, Any] = {}
+    merged: dict[str, tuple[Any, str]] = {}  # name -> (value, where it was set)
     merged.update(_file_layer(path, explicit or "EVIDENCE_TRACKER_CONFIG" in env))
     merged.update(_env_layer(env))
-    merged.update({k: _coerce(k, v, f"--{k.replace('_', '-')}") for k, v in flags.items()
+    merged.update({k: (_coerce(k, v, _flag(k)), _flag(k)) for k, v in flags.items()
                    if v is not None and v != () and k in _FIELDS})
-    merged["config_file"] = str(path) if path.exists() else ""
-    settings = Settings(**merged)
-    _validate(settings)
+    merged["config_file"] = (str(path) if path.exists() else "", "")
+    settings = Settings(**{name: value for name, (value, _) in merged.items()})
+    _validate(settings, {name: origin for name, (_, origin) in merged.items()})
     return settings
 
 
-def _validate(settings: Settings) -> None:
+def _flag(name: str) -> str:
+    return f"--{name.replace('_', '-')}"
+
+
+def _validate(settings: Settings, origins: Mapping[str, str]) -> None:
+    """Check merged values; an error names where the value was set (file:line, env var, flag)."""
+    def fail(name: str, message: str) -> None:
+        raise ConfigError(f"{origins.get(name) or 'default'}: {name}: {message}")
+
     if settings.source not in ("auto", "pubmed", "library"):
-        raise ConfigError(f"source: '{settings.source}' is not one of auto, pubmed, library")
-    for name in settings.fail_on:
-        if name not in FAIL_ON_CHOICES:
-            raise ConfigError(f"fail_on: '{name}' is not one of {', '.join(FAIL_ON_CHOICES)}")
+        fail("source", f"'{settings.source}' is not one of auto, pubmed, library")
+    for value in settings.fail_on:
+        if value not in FAIL_ON_CHOICES:
+            fail("fail_on", f"'{value}' is not one of {', '.join(FAIL_ON_CHOICES)}")
     for name in ("search_ttl_hours", "record_ttl_days", "connect_timeout", "read_timeout",
                  "backoff_base"):
         if getattr(settings, name) <= 0:
-            raise ConfigError(f"{name}: must be greater than 0")
+            fail(name, "must be greater than 0")
     if not settings.eutils_url.startswith(("http://", "https://")):
-        raise ConfigError(f"eutils_url: '{settings.eutils_url}' is not an http(s) URL")
+        fail("eutils_url", f"'{settings.eutils_url}' is not an http(s) URL")
