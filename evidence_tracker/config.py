@@ -75,6 +75,8 @@ class Settings:
 
 
 _FIELDS = {f.name: f for f in fields(Settings)}
+_KIND_WORDS = {tuple: "list", float: "number", int: "int (whole number)", bool: "bool (true/false)",
+               str: "string"}
 
 
 def _coerce(name: str, value: Any, origin: str) -> Any:
@@ -93,7 +95,7 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
         return kind(value)
     except (TypeError, ValueError):
         raise ConfigError(f"{origin}: {name}: '{value}' is not a valid "
-                          f"{kind.__name__}") from None
+                          f"{_KIND_WORDS.get(kind, kind.__name__)}") from None
 
 
 def _file_layer(path: Path, explicit: bool) -> dict[str, tuple[Any, str]]:
