@@ -34,6 +34,7 @@ class Concept:
     mesh: tuple[str, ...]
     tiab: tuple[str, ...]
     generic: bool = False
+    label: str = ""
 
     def block(self) -> list[str]:
         """The concept's PubMed terms, MeSH first, each with its field tag."""
@@ -47,7 +48,8 @@ def concept_table() -> tuple[Concept, ...]:
     return tuple(Concept(id=c["id"], role=c["role"],
                          pattern=re.compile(r"\b(?:" + "|".join(c["match"]) + r")\b", re.I),
                          mesh=tuple(c.get("mesh") or ()), tiab=tuple(c.get("tiab") or ()),
-                         generic=bool(c.get("generic")))
+                         generic=bool(c.get("generic")),
+                         label=c.get("label") or c["id"].replace("_", " "))
                  for c in raw["concepts"])
 
 

@@ -154,6 +154,7 @@ def _cited(text: str, unit: tuple[int, int]) -> bool:
 
 def quotation(text: str, at: int) -> tuple[int, int] | None:
     """The quoted passage (without its quote marks) holding offset `at`, within its paragraph."""
+    at += text.startswith('"', at)  # at an opening quote mark: look just inside it
     para_start = max(text.rfind("\n\n", 0, at), 0)
     para_end = text.find("\n\n", at)
     para_end = len(text) if para_end < 0 else para_end

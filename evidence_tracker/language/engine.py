@@ -50,9 +50,12 @@ def scan(src: SourceText, rules: RuleSet) -> list[tuple[Rule, tuple[int, int]]]:
     """(rule, visible span) for every surviving match in `src`, at most one per sentence and category."""
     text = src.text.translate(_STRAIGHT)
     units = context.units(text)
-    result = []
+    result, seen = [], set()
     for index, starts in sorted(_candidates(text, units, rules).items()):
-        result += _unit_findings(text, units[index], starts, rules)
+        for rule, span in _unit_findings(text, units[index], starts, rules):
+            if (span, rule.category) not in seen:  # a quotation spans several sentences
+                seen.add((span, rule.category))
+                result.append((rule, span))
     return result
 
 
@@ -84,12 +87,7 @@ def _unit_findings(text: str, unit: tuple[int, int], starts: dict[int, list[int]
                 break
     if any(not r.fallback for r, _ in hits):
         hits = [(r, s) for r, s in hits if not r.fallback]
-    seen, kept = set(), []
-    for rule, span in hits:
-        if (span, rule.category) not in seen:
-            seen.add((span, rule.category))
-            kept.append((rule, span))
-    return kept
+    return hits
 
 
 def _span(text: str, unit: tuple[int, int], m: re.Match, rule: Rule) -> tuple[int, int]:

@@ -105,6 +105,8 @@ class _LineLoader(yaml.SafeLoader):
     def construct_mapping(self, node, deep=False):
         mapping = super().construct_mapping(node, deep=deep)
         mapping["__line__"] = node.start_mark.line + 1
+        mapping["__keys__"] = {k.value: k.start_mark.line + 1 for k, _ in node.value
+                               if isinstance(k, yaml.ScalarNode)}
         return mapping
 
 
@@ -119,7 +121,7 @@ def _read(text: str, name: str, macros: dict[str, str]) -> tuple[list[Rule], set
     if not isinstance(data, dict) or not isinstance(data.get("rules", []), list):
         raise BadInput(f"{name}:1: rules: expected a mapping with a `rules:` list")
     macros = {**macros, **{k: str(v).strip() for k, v in (data.get("macros") or {}).items()
-                           if k != "__line__"}}
+                           if not k.startswith("__")}}
     rules = [_rule(raw, name, i, macros) for i, raw in enumerate(data.get("rules") or [])]
     seen: set[str] = set()
     for rule, raw in zip(rules, data.get("rules") or []):
@@ -134,17 +136,19 @@ def _rule(raw: object, name: str, index: int, macros: dict[str, str]) -> Rule:
         raise BadInput(f"{name}: rules[{index}]: expected a mapping with id, category, ...")
 
     def bad(field: str, what: str) -> BadInput:
-        return BadInput(f"{name}:{raw['__line__']}: rules[{index}].{field}: {what}")
+        line = raw["__keys__"].get(re.split(r"[.\[]", field)[0], raw["__line__"])
+        return BadInput(f"{name}:{line}: rules[{index}].{field}: {what}")
 
-    unknown = sorted(set(raw) - set(_FIELDS) - {"__line__"})
+    unknown = sorted(set(raw) - set(_FIELDS) - {"__line__", "__keys__"})
     if unknown:
         raise bad(unknown[0], f"unknown field; expected one of {', '.join(_FIELDS)}")
     rule_id = _text(raw, "id", bad)
     if not _ID.fullmatch(rule_id):
         raise bad("id", f"'{rule_id}' is not a dotted id such as hype.superlative")
-    category, severity = _text(raw, "category", bad), _text(raw, "severity", bad)
+    category = _text(raw, "category", bad)
     if category not in CATEGORIES:
         raise bad("category", f"'{category}'; expected one of {', '.join(CATEGORIES)}")
+    severity = _text(raw, "severity", bad)
     if severity not in SEVERITIES:
         raise bad("severity", f"'{severity}'; expected one of {', '.join(SEVERITIES)}")
     examples = raw.get("examples") or {}

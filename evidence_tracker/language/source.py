@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 FORMATS = ("text", "markdown", "html")
-_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".mdown": "markdown",
+_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown",
              ".html": "html", ".htm": "html", ".xhtml": "html"}
 _DIRECTIVE = re.compile(r"^\s*evidence-tracker:\s*ignore\s+(?P<rules>[^\s-][^-]*?)\s*"
                         r"(?:--\s*(?P<reason>.*?))?\s*$", re.S)
