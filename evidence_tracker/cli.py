@@ -66,4 +66,5 @@ def _register_commands() -> None:
 _COMMANDS: list[tuple[str, list[str]]] = [
     ("evidence_tracker.commands", ["run", "check", "history", "show_config"]),
     ("evidence_tracker.references.cli", ["refs"]),
+    ("evidence_tracker.language.cli", ["lint", "extract"]),
 ]
