@@ -8,6 +8,7 @@ A run killed at any point leaves the previous report, `latest` and the store int
 from __future__ import annotations
 
 import logging
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Callable
 from evidence_tracker.claimfile import Loaded, find_claim_files, load_claim_file
 from evidence_tracker.config import Settings
 from evidence_tracker.errors import (EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK,
-                                     EXIT_PUBMED_UNAVAILABLE)
+                                     EXIT_PUBMED_UNAVAILABLE, BadInput)
 from evidence_tracker.language import load_rules, rule_ids
 from evidence_tracker.pipeline import DocumentInput, audit
 from evidence_tracker.report.changes import compute_changes
@@ -72,10 +73,22 @@ def _exit_code(report: dict, settings: Settings, bad_input: bool) -> tuple[int, 
     return (EXIT_FINDINGS if findings else EXIT_OK), findings
 
 
+def _check_writable(out: Path) -> None:
+    """Fail as bad input before any PubMed request when reports cannot be written to `out`."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as exc:
+        raise BadInput(f"{out}:0: out: cannot write reports there ({exc.strerror or exc}), "
+                       "expected a writable folder (-o/--out)") from None
+
+
 def run_audit(settings: Settings, *, clock: Clock = utc_now, echo: Callable[[str], None] = print,
               progress_factory=None) -> RunOutcome:
     """Audit every claim file named in `settings` and publish the run under `settings.out`."""
     started = clock()
+    _check_writable(Path(settings.out))
     rules = load_rules(Path(settings.rules) if settings.rules else None)
     loaded, problems = load_documents([Path(p) for p in settings.claims], rule_ids(rules))
     for line in problems:
