@@ -164,7 +164,7 @@ def test_report_reads_like_its_data(page, report):
     handout = {d["id"]: d for d in report["documents"]}[HANDOUT]
     retracted = page.locator(f"#claim-{HANDOUT}-celecoxib-acl-recovery tr.retracted .rec-title")
     assert retracted.evaluate("e => getComputedStyle(e).textDecorationLine") == "line-through"
-    statuses = page.eval_on_selector_all(f"#doc-{HANDOUT} table.references tbody tr td:nth-child(3) .chip",
+    statuses = page.eval_on_selector_all(f"#doc-{HANDOUT} table.references td:nth-child(3) .chip",
                                          "chips => chips.map(c => c.textContent)")
     assert len(statuses) == len(handout["references"]) and "retracted" in statuses
     legend = page.locator(f"#doc-{SEED} ul.legend li").all_inner_texts()

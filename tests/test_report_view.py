@@ -182,4 +182,5 @@ def test_run_index_counts_every_verdict_and_scales_the_trend():
     assert [x["text"] for x in trend["x_labels"]] == ["2026-11-21", "2026-11-22"]
     assert "mixed=4" in history_lines(rows)[0]
     html = template_env().get_template("runs.html").render(**view)
-    assert html.count("<polyline") == len(VERDICTS) and '"r1/index.html"' in html and '"r2/index.html"' in html
+    assert html.count("<polyline") == len(VERDICTS)
+    assert '"r1/index.html"' in html and '"r2/index.html"' in html

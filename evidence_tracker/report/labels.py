@@ -13,8 +13,9 @@ VERDICT_LABELS = {
     "not_supported": "Not supported", "insufficient": "Insufficient evidence",
     "untested": "Untested", "not_checked": "Not checked",
 }
-LEVEL_LABELS = {1: "1 · systematic review of RCTs", 2: "2 · RCT", 3: "3 · non-randomised controlled",
-                4: "4 · case series / case-control", 5: "5 · mechanism-based"}
+LEVEL_LABELS = {1: "1 · systematic review of RCTs", 2: "2 · RCT",
+                3: "3 · non-randomised controlled", 4: "4 · case series / case-control",
+                5: "5 · mechanism-based"}
 SOURCE_LABELS = {"pubmed": "live PubMed", "library": "offline library"}
 OVERCLAIM_LABELS = {
     "overclaim.strong_without_high_level": "strong wording, weaker evidence",

@@ -14,9 +14,10 @@ from typing import Sequence
 
 from evidence_tracker.language import CATEGORIES, Finding, highlight_segments
 from evidence_tracker.report.labels import (CATEGORY_LABELS, DESIGN_LABELS,
-                                            EXPLAINED_BY_SENTENCES, KIND_LABELS, LEVEL_LABELS, OVERCLAIM_LABELS, REFERENCE_STATUS,
-                                            RULE_DESCRIPTIONS, SOURCE_LABELS, STANCE_CSS,
-                                            STANCE_LABELS, VERDICT_LABELS, rule_title, words)
+                                            EXPLAINED_BY_SENTENCES, KIND_LABELS, LEVEL_LABELS,
+                                            OVERCLAIM_LABELS, REFERENCE_STATUS, RULE_DESCRIPTIONS,
+                                            SOURCE_LABELS, STANCE_CSS, STANCE_LABELS,
+                                            VERDICT_LABELS, rule_title, words)
 from evidence_tracker.sanitize import safe_inline
 
 CONTEXT_CHARS = 220  # of each neighbouring line shown around a quote
