@@ -28,7 +28,7 @@ _BULLET_LINE = re.compile(rf"[ \t]*{_MARKER}[ \t]+\S")
 _CLAUSE = re.compile(r"[;:—–]|\s-\s|,\s*(?=(?:but|while|whereas|although|though|yet|however)\b)"
                      r"|\bbut\b")
 _HEDGE = re.compile(r"""\b(?:
-    may|might|could(?!n)|can(?!'t|not)|possibly|(?:it\ is|it's)\ possible|potentially|perhaps|probably|likely|unlikely
+    may|might|could(?!n)|can\ (?:help|sometimes|often|be\ helpful)|possibly|(?:it\ is|it's)\ possible|potentially|perhaps|probably|likely|unlikely
   | appears?|seems?|suggests?|suggested|suggesting|indicates?|indicated
   | some|a\ few\ (?:studies|trials|people|patients)|limited|mixed|modest|slight(?:ly)?|a\ little|small(?:er)?\ (?:effects?|benefits?|
     improvements?|studies|trials|differences?)
@@ -39,8 +39,9 @@ _HEDGE = re.compile(r"""\b(?:
   | low[-\ ](?:quality|certainty)|short[-\ ]term
   | thought|believed|proposed|hypothes\w*|theor(?:y|ies|ised|ized|etical)|ideas?
   | claims?(?=\ that|\ to)|claimed|said\ to|reportedly|supposedly|purported\w*|alleged\w*
-  | whether|generally|usually|often|typically|tends?|sometimes|occasionally|in\ some|for\ some
-  | aims?\ to|aimed|goal|intended\ to|designed\ to|hope|hoped|try|trying|we\ think|I\ think
+  | whether|generally|usually|typically|tends?|sometimes|occasionally|in\ some|for\ some
+  | vary|varies|variable|individual\ results
+  | aims?\ to|aimed|(?:the|our|main)\ goal\ (?:is|of)|intended\ to|designed\ to|hope|hoped|try|trying|we\ think|I\ think
   | myths?|wary|beware|cautio\w+|sceptic\w*|skeptic\w*|overstat\w*|exaggerat\w*|misleading
 )\b""", re.I | re.X)
 _MODALS = frozenset({"may", "might", "could", "can", "possibly", "potentially", "perhaps",
@@ -51,6 +52,7 @@ _NEGATION = re.compile(r"(?:\b(?:not|no|never|without|nor|cannot|neither|unlikel
 _CITATION = re.compile(r"""
     \(\s*(?:[A-Z][\w'-]+(?:\ et\ al\.?|\ (?:and|&)\ [A-Z][\w'-]+)?,?\ )?(?:19|20)\d\d[a-z]?\s*[;,)]
   | \[\s*\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\s*\]
+  | \b(?:a|one|the|this)\ (?:19|20)\d\d\ (?:study|trial|review|meta-analysis|systematic\ review)
   | \bdoi\b|doi\.org|pubmed|ncbi\.nlm|\bPMID\b|\bet\ al\b|cochrane|[¹²³⁴⁵⁶⁷⁸⁹⁰]
   | <sup>\s*\[?\d
 """, re.I | re.X)
