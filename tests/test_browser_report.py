@@ -102,6 +102,7 @@ def test_summary_table_has_one_row_per_claim_linking_to_its_details(page, report
         assert page.locator(f"article{href}").count() == 1
     assert page.locator("#claims-table tbody tr").first.locator("td").nth(1).inner_text() \
         == "What Is Dry Needling?"
+    assert "Select a column heading" in page.locator("#claims-table caption").inner_text()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "report.png"))
 
@@ -191,6 +192,7 @@ def test_readable_without_javascript(browser, reports, report):
     try:
         assert page.locator("#claims-table tbody tr:visible").count() == 19
         assert not page.locator("#filters").is_visible()
+        assert "Select a column heading" not in page.locator("#claims-table caption").inner_text()
         assert page.locator("article.claim").count() == 19
         assert page.locator("mark.flag").count() > 0
         assert page.locator("mark.flag .tip").first.is_hidden()
