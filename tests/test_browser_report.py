@@ -178,6 +178,17 @@ def test_report_reads_like_its_data(page, report):
         == "Deactivates active and latent trigger points"
 
 
+def test_landmarks_and_heading_order(page):
+    levels = page.eval_on_selector_all("h1, h2, h3, h4, h5, h6", "hs => hs.map(h => +h.tagName[1])")
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:]))
+    for landmark in ("body > header", "main#main", "body > footer", "nav[aria-label]"):
+        assert page.locator(landmark).count() == 1
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#main"
+    assert page.locator("a.skip").is_visible()
+
+
 def test_no_console_errors_and_no_request_but_the_file(page, reports):
     page.select_option("select[data-filter=verdict]", "mixed")
     page.locator("#claims-table th button", has_text="Level").click()
