@@ -64,7 +64,8 @@ def test_draft_guesses_kind_pico_and_query():
     mechanism = claims["Cupping improves circulation in people with neck pain."]
     assert (mechanism["kind"], mechanism["intervention"], mechanism["population"],
             mechanism["outcome"]) == ("mechanism", "cupping", "people with neck pain", "blood flow")
-    assert mechanism["query"].startswith('("Cupping Therapy"[mh] OR cupping[tiab]) AND ("Neck Pain"')
+    assert mechanism["query"].startswith(
+        '("Cupping Therapy"[mh] OR cupping[tiab]) AND ("Neck Pain"')
     assert claims["Studies show cupping works."]["kind"] == "evidence_appeal"
     assert claims["My shoulder pain was gone after one session!"]["kind"] == "testimonial"
     comparative = claims["Cupping is faster than massage for back pain."]

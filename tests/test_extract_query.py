@@ -11,7 +11,8 @@ def _claim(quote: str, **fields) -> Claim:
 
 def test_intervention_and_outcome_blocks_are_anded():
     query = build_query(_claim("Improves local blood circulation", intervention="dry needling"))
-    assert query == ('("Dry Needling"[mh] OR "dry needling"[tiab] OR "intramuscular stimulation"[tiab])'
+    assert query == ('("Dry Needling"[mh] OR "dry needling"[tiab]'
+                     ' OR "intramuscular stimulation"[tiab])'
                      ' AND ("Regional Blood Flow"[mh] OR "blood flow"[tiab] OR circulation[tiab]'
                      ' OR perfusion[tiab] OR oxygenation[tiab])')
 
@@ -31,7 +32,8 @@ def test_comparator_block_only_for_comparative_claims():
 
 
 def test_safety_claims_search_adverse_events():
-    query = build_query(_claim("Acupuncture is completely safe with no side effects", kind="safety"))
+    claim = _claim("Acupuncture is completely safe with no side effects", kind="safety")
+    query = build_query(claim)
     assert query.startswith('("Acupuncture Therapy"[mh] OR acupuncture[tiab]) AND (')
     assert '"adverse event*"[tiab]' in query
 

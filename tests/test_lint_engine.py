@@ -28,7 +28,8 @@ def test_hedged_cited_neutral_negated_and_questions_are_not_flagged(text):
 
 
 @pytest.mark.parametrize("text, rule", [
-    ("Research shows that dry needling deactivates trigger points.", "evidence_appeal.research_shows"),
+    ("Research shows that dry needling deactivates trigger points.",
+     "evidence_appeal.research_shows"),
     ("Our revolutionary treatment works for everyone.", "hype.adjective"),
     ("Dry needling resets the nervous system.", "mechanism.nervous_system"),
     ("Book now - only 3 spots left!", "urgency.scarcity"),

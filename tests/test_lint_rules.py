@@ -53,7 +53,8 @@ def test_user_rules_add_replace_and_disable(tmp_path):
 @pytest.mark.parametrize("body, expected", [
     ("rules: [1]\n", "rules[0]: expected a mapping"),
     ("rules:\n  - id: nodots\n", "mine.yaml:2: rules[0].id: 'nodots' is not a dotted id"),
-    ("rules:\n  - id: a.b\n    category: puffery\n", "rules[0].category: 'puffery'; expected one of"),
+    ("rules:\n  - id: a.b\n    category: puffery\n",
+     "rules[0].category: 'puffery'; expected one of"),
     ("rules:\n  - id: a.b\n    colour: red\n", "mine.yaml:3: rules[0].colour: unknown field"),
     ("rules: [\n", "mine.yaml:2: not valid YAML"),
 ])

@@ -18,10 +18,11 @@ from evidence_tracker.claims import Claim
 
 ROLES = ("intervention", "condition", "outcome", "safety")
 _STOPWORDS = frozenset(
-    "a an and are as at be been but by can could do does for from has have how if in into is it its "
-    "may might more most no not of on or our over so such than that the their them these they this "
-    "those to up us very was we were what when which while who will with without you your all any "
-    "also just only other some many much often every each both after before about".split())
+    "a an and are as at be been but by can could do does for from has have how if in into is it "
+    "its may might more most no not of on or our over so such than that the their them these "
+    "they this those to up us very was we were what when which while who will with without you "
+    "your all any also just only other some many much often every each both after before "
+    "about".split())
 
 
 @dataclass(frozen=True)

@@ -27,23 +27,26 @@ _LEAD = re.compile(rf"[ \t]*(?:{_MARKER}[ \t]+)?")
 _BULLET_LINE = re.compile(rf"[ \t]*{_MARKER}[ \t]+\S")
 _CLAUSE = re.compile(r"[;:—–]|\s-\s|,\s*(?=(?:but|while|whereas|although|though|yet|however)\b)"
                      r"|\bbut\b")
-_HEDGE = re.compile(r"""\b(?:
-    may|might|could(?!n)|can\ (?:help|sometimes|often|be\ helpful)|possibly|(?:it\ is|it's)\ possible|potentially|perhaps|probably|likely|unlikely
-  | appears?|seems?|suggests?|suggested|suggesting|indicates?|indicated
-  | some|a\ few\ (?:studies|trials|people|patients)|limited|mixed|modest|slight(?:ly)?|a\ little|small(?:er)?\ (?:effects?|benefits?|
-    improvements?|studies|trials|differences?)
-  | unclear|uncertain|unknown|not\ (?:yet\ |fully\ |been\ |well\ )?(?:clear|known|proven|established|
-    certain|confirmed|understood|shown|supported|demonstrated)
-  | little\ (?:evidence|research)|no\ (?:good\ |strong\ |clear\ |reliable\ |convincing\ |
-    high-quality\ )?evidence|insufficient|inconclusive|conflicting|debated|controversial
-  | low[-\ ](?:quality|certainty)|short[-\ ]term
-  | thought|believed|proposed|hypothes\w*|theor(?:y|ies|ised|ized|etical)|ideas?
-  | claims?(?=\ that|\ to)|claimed|said\ to|reportedly|supposedly|purported\w*|alleged\w*
-  | whether|generally|usually|typically|tends?|sometimes|occasionally|in\ some|for\ some
-  | vary|varies|variable|individual\ results
-  | aims?\ to|aimed|(?:the|our|main)\ goal\ (?:is|of)|intended\ to|designed\ to|hope|hoped|try|trying|we\ think|I\ think
-  | myths?|wary|beware|cautio\w+|sceptic\w*|skeptic\w*|overstat\w*|exaggerat\w*|misleading
-)\b""", re.I | re.X)
+_HEDGES = (  # words that qualify a claim; each line one idea
+    r"may|might|could(?!n)|can\ (?:help|sometimes|often|be\ helpful)|possibly|potentially",
+    r"(?:it\ is|it's)\ possible|perhaps|probably|likely|unlikely",
+    r"appears?|seems?|suggests?|suggested|suggesting|indicates?|indicated",
+    r"some|a\ few\ (?:studies|trials|people|patients)|limited|mixed|modest|slight(?:ly)?",
+    r"a\ little|small(?:er)?\ (?:effects?|benefits?|improvements?|studies|trials|differences?)",
+    r"unclear|uncertain|unknown|not\ (?:yet\ |fully\ |been\ |well\ )?(?:clear|known|proven"
+    r"|established|certain|confirmed|understood|shown|supported|demonstrated)",
+    r"little\ (?:evidence|research)|no\ (?:good\ |strong\ |clear\ |reliable\ |convincing\ "
+    r"|high-quality\ )?evidence|insufficient|inconclusive|conflicting|debated|controversial",
+    r"low[-\ ](?:quality|certainty)|short[-\ ]term",
+    r"thought|believed|proposed|hypothes\w*|theor(?:y|ies|ised|ized|etical)|ideas?",
+    r"claims?(?=\ that|\ to)|claimed|said\ to|reportedly|supposedly|purported\w*|alleged\w*",
+    r"whether|generally|usually|typically|tends?|sometimes|occasionally|in\ some|for\ some",
+    r"vary|varies|variable|individual\ results",
+    r"aims?\ to|aimed|(?:the|our|main)\ goal\ (?:is|of)|intended\ to|designed\ to|hope|hoped",
+    r"try|trying|we\ think|I\ think",
+    r"myths?|wary|beware|cautio\w+|sceptic\w*|skeptic\w*|overstat\w*|exaggerat\w*|misleading",
+)
+_HEDGE = re.compile(r"\b(?:" + "|".join(_HEDGES) + r")\b", re.I)
 _MODALS = frozenset({"may", "might", "could", "can", "possibly", "potentially", "perhaps",
                      "probably", "likely"})
 _PROMISE = re.compile(r"\b(?:you|we|so)\b(?:\s+\w+){0,3}\s+$", re.I)
@@ -64,7 +67,8 @@ def units(text: str) -> list[tuple[int, int]]:
     result, start = [], 0
     for m in _BREAK.finditer(text):
         end = m.end("close") if m.group("close") is not None else m.start()
-        if m.group("close") is not None and _ABBREVIATION.search(text, max(0, end - 8), end - len(m["close"])):
+        period = end - len(m["close"] or "")
+        if m.group("close") is not None and _ABBREVIATION.search(text, max(0, end - 8), period):
             continue
         result.append(_trim(text, start, end))
         start = m.end()
@@ -113,7 +117,7 @@ def _hedged(text: str, modals: bool = True) -> bool:
     """A hedge in `text` ("can" after "you", "we" or "so" is a promise, not a hedge); with
     `modals` false only words about the evidence count ("mixed", "limited"), not "may"."""
     for m in _HEDGE.finditer(text):
-        word = m.group().lower()
+        word = m.group().lower().split()[0]
         if word in _MODALS and not modals:
             continue
         if word != "can" or not _PROMISE.search(text, 0, m.start()):

@@ -1,9 +1,9 @@
 """Run the language rules over one document and report findings in the original file's offsets.
 
 A prefilter (`prefilter`) finds where each rule may start; each rule is then tried only there,
-and a match survives when its clause is not hedged, negated, cited or a
-question (see `context`). A finding spans the sentence or bullet that carries the match, because
-that is the unit a reader (and a careful educator labelling the page) judges.
+and a match survives when its clause is not hedged, negated, cited or a question (see
+`context`). A finding spans the sentence or bullet that carries the match, because that is the
+unit a reader (and a careful educator labelling the page) judges.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def lint_text(text: str, *, path: str = "", fmt: str | None = None, rules: RuleS
 
 
 def scan(src: SourceText, rules: RuleSet) -> list[tuple[Rule, tuple[int, int]]]:
-    """(rule, visible span) for every surviving match in `src`, at most one per sentence and category."""
+    """(rule, visible span) of every surviving match in `src`, one per sentence and category."""
     text = src.text.translate(_STRAIGHT)
     units = context.units(text)
     result, seen = [], set()
@@ -147,4 +147,4 @@ def check_examples(rules: RuleSet, only: Sequence[str] | None = None) -> list[st
     return problems
 
 
-__all__ = ["Suppression", "check_examples", "default_rules", "lint_text", "scan"]
+__all__ = ["check_examples", "default_rules", "lint_text", "scan"]

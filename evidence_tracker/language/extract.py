@@ -48,6 +48,7 @@ _SIGNALS = {  # kind -> words that make a sentence a checkable claim of that kin
                 r"recover\w*|results?|effective\w*|works?|benefits?|pain[- ]free)\b",
 }
 _SIGNAL = {kind: re.compile(p, re.I) for kind, p in _SIGNALS.items()}
+_MARKERS = re.compile(r"[\s•▪◦●‣⁃*+-]*(?:\d{1,2}[.)]\s+)?")  # bullets before a sentence
 _STOP = frozenset("a an and are as at be by for from has have in is it its of on or our so "
                   "that the their this to was we with you your can may will".split())
 
@@ -82,7 +83,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
     for line in re.finditer(r"[^\n]+", text):
         for span in _segmenter().segment(line.group()):
             start, end = line.start() + span.start, line.start() + span.end
-            start = re.compile(r"[\s•▪◦●‣⁃*+-]*(?:\d{1,2}[.)]\s+)?").match(text, start).end()
+            start = _MARKERS.match(text, start).end()
             while end > start and text[end - 1].isspace():
                 end -= 1
             if end > start:

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 FORMATS = ("text", "markdown", "html")
-_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown",
+_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
+             ".mdown": "markdown",
              ".html": "html", ".htm": "html", ".xhtml": "html"}
 _DIRECTIVE = re.compile(r"^\s*evidence-tracker:\s*ignore\s+(?P<rules>[^\s-][^-]*?)\s*"
                         r"(?:--\s*(?P<reason>.*?))?\s*$", re.S)
@@ -80,6 +81,7 @@ class Builder:
         self.length = 0
 
     def literal(self, orig_start: int, chunk: str, visible: str | None = None) -> None:
+        """Copy `chunk` (original text from `orig_start`), shown as `visible` of equal length."""
         if not chunk:
             return
         last = self.pieces[-1] if self.pieces else None
@@ -90,6 +92,7 @@ class Builder:
         self._add(visible if visible is not None else chunk)
 
     def synthetic(self, orig_start: int, orig_end: int, visible: str) -> None:
+        """Show `visible` for the original range `orig_start`..`orig_end` (a tag, an entity)."""
         if visible:
             self.pieces.append((self.length, orig_start, orig_end, False))
             self._add(visible)
@@ -99,6 +102,7 @@ class Builder:
         self.length += len(visible)
 
     def build(self, original: str, suppressions: list[tuple[int, str, str, int]]) -> SourceText:
+        """The finished `SourceText`, with directives (visible position, rules, reason, line)."""
         text = "".join(self.parts)
         pieces = tuple(self.pieces) or ((0, 0, 0, True),)
         src = SourceText(original, text, pieces, _line_starts(original),
