@@ -12,6 +12,7 @@ import io
 import re
 from pathlib import Path
 from typing import Any, Iterable, Iterator
+from xml.parsers import expat
 
 from Bio import Entrez, Medline
 from Bio.Entrez import Parser as EntrezParser
@@ -20,8 +21,6 @@ from evidence_tracker.errors import MalformedResponse, PubMedErrorResponse
 from evidence_tracker.records import AbstractSection, CommentCorrection, Record, SearchResult
 
 _BUNDLED_DTDS = Path(EntrezParser.__file__).parent / "DTDs"
-_DOCTYPE = re.compile(rb"<!DOCTYPE\s+\S+\s+(?:PUBLIC\s+\"[^\"]*\"\s+)?(?:SYSTEM\s+)?\"([^\"]+)\"")
-_INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[")
 _ERROR = re.compile(rb"<ERROR>(.*?)(?:</ERROR>|$)", re.S)
 
 
@@ -34,6 +33,34 @@ def _error_text(raw: bytes) -> str:
     import html
 
     return " ".join(html.unescape(raw.decode("utf-8", "replace")).split())
+
+
+class _PrologRead(Exception):
+    """Raised from expat's handlers to stop once the DOCTYPE or the first element is seen."""
+
+
+def _doctype(body: bytes) -> tuple[str, bool] | None:
+    """The DOCTYPE's system id and whether an internal subset follows, as expat reads them.
+
+    Expat (not a regex over the first bytes) so padding, comments, quoting and UTF-16 cannot
+    hide a DOCTYPE from the check; it loads no external entity or DTD while doing so.
+    """
+    found: list[tuple[str, bool]] = []
+
+    def doctype(_name, system_id, _public_id, internal_subset):
+        found.append((system_id or "", bool(internal_subset)))
+        raise _PrologRead
+
+    def element(*_):
+        raise _PrologRead
+
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler, parser.StartElementHandler = doctype, element
+    try:
+        parser.Parse(body, True)
+    except (_PrologRead, expat.ExpatError):  # broken XML: Entrez.read names the error
+        pass
+    return found[0] if found else None
 
 
 def check_body(body: bytes) -> None:
@@ -49,12 +76,12 @@ def check_body(body: bytes) -> None:
         match = _ERROR.search(body)
         text = _error_text(match.group(1)) if match else _describe(body)
         raise PubMedErrorResponse(f"NCBI efetch error: {text}")
-    if _INTERNAL_SUBSET.search(start):
+    doctype = _doctype(body)
+    if doctype and doctype[1]:
         raise MalformedResponse("refusing XML with an internal DTD subset (entity declarations)")
-    doctype = _DOCTYPE.search(start)
     if doctype:
-        dtd_name = doctype.group(1).rsplit(b"/", 1)[-1].decode("ascii", "replace")
-        if not (_BUNDLED_DTDS / dtd_name).is_file():
+        dtd_name = doctype[0].rsplit("/", 1)[-1]
+        if not dtd_name or not (_BUNDLED_DTDS / dtd_name).is_file():
             raise MalformedResponse(f"XML names a DTD Biopython does not bundle: {dtd_name}")
     if b"<!ENTITY" in body:
         raise MalformedResponse("refusing XML with entity declarations")
