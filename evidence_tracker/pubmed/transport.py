@@ -199,6 +199,8 @@ class Transport:
                 f"connection to {urlsplit(url).netloc} failed: {_cause(exc)}",
                 advice="check the network or --eutils-url")) from exc
         self.stats.add(bytes_received=len(body))
+        if self.settings.api_key:  # an error page or rate-limit JSON may echo the key back
+            body = body.replace(self.settings.api_key.encode(), b"<api_key>")
         return self._check_status(endpoint, response, body)
 
     def _check_status(self, endpoint: str, response: requests.Response, body: bytes) -> bytes:
