@@ -61,6 +61,27 @@ class ClientSettings:
 
 
 
+class _HideKeys(logging.Filter):
+    """Blanks API keys out of urllib3's log lines: it logs every request URL at DEBUG, so an
+    application that turns DEBUG on for all loggers would otherwise print the key."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.keys: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(key in message for key in self.keys):
+            for key in self.keys:
+                message = message.replace(key, "<api_key>")
+            record.msg, record.args = message, None
+        return True
+
+
+_HIDE_KEYS = _HideKeys()
+_URL_LOGGERS = ("urllib3.connectionpool", "urllib3.util.retry")
+
+
 class _Retryable(Exception):
     """One attempt failed in a way worth retrying; `failure` is what to raise when we stop."""
 
@@ -136,6 +157,10 @@ class Transport:
         self._sleep = sleep
         self.base_url = s.base_url if s.base_url.endswith("/") else s.base_url + "/"
         self._gave_up = ""  # set once the budget is spent during an outage: fail fast after
+        if s.api_key:
+            _HIDE_KEYS.keys.add(s.api_key)
+            for name in _URL_LOGGERS:
+                logging.getLogger(name).addFilter(_HIDE_KEYS)
         if not s.email:
             log.warning("no email configured for NCBI (set NCBI_EMAIL): NCBI asks for one to "
                         "contact you before blocking a misbehaving tool")
