@@ -17,6 +17,11 @@ def test_every_rule_is_complete_and_every_category_is_covered():
         assert rule.id.split(".")[0] in rule.category, rule.id  # the id names its category
 
 
+def test_every_shipped_rule_has_literal_prefixes_for_the_prefilter():
+    """A rule the prefilter cannot anchor runs at every position of every sentence (slow)."""
+    assert [RULES.rules[i].id for i in RULES.prefilter.everywhere] == []
+
+
 @pytest.mark.parametrize("rule", RULES.rules, ids=lambda r: r.id)
 def test_rule_examples_flag_and_pass_as_stated(rule):
     assert check_examples(RULES, only=[rule.id]) == []
