@@ -72,7 +72,8 @@ class _HTMLText(HTMLParser):
 
     def _break(self, tag: str, opening: bool) -> None:
         start = self._offset()
-        end = self.original.find(">", start) + 1 or start
+        raw = self.get_starttag_text() if opening else None  # exact, even with ">" in a value
+        end = start + len(raw) if raw else (self.original.find(">", start) + 1 or start)
         if tag == "li":
             self.out.synthetic(start, end, "\n• " if opening else "\n")
         elif tag in _BLOCKS:
