@@ -68,10 +68,11 @@ class Progress:
     """A tqdm bar on a terminal once more than `few` searches ran; silent under cron, CI, -q."""
 
     def __init__(self, enabled: bool, few: int = 5) -> None:
-        self.enabled, self.few, self.done, self.bar = enabled, few, 0, None
+        self.enabled, self.few, self.done, self.bar, self.total = enabled, few, 0, None, None
 
-    def factory(self, _documents: int):
-        """The runner's progress hook: called once per distinct query searched."""
+    def factory(self, searches: int):
+        """The runner's progress hook for about `searches` searches: called once per search."""
+        self.total = searches
         return self.update
 
     def update(self, _query: str) -> None:
@@ -82,7 +83,7 @@ class Progress:
             from tqdm import tqdm
 
             self.bar = tqdm(desc="searching PubMed", unit="query", file=sys.stderr,
-                            leave=False, initial=self.done)
+                            leave=False, initial=self.done, total=self.total)
 
     def close(self) -> None:
         """Clear the bar before the summary is printed."""

@@ -99,7 +99,8 @@ def run_audit(settings: Settings, *, clock: Clock = utc_now, echo: Callable[[str
     store = RunStore(settings.store_path)
     try:
         with open_source(settings) as opened:
-            progress = progress_factory(len(inputs)) if progress_factory else (lambda _: None)
+            queries = {c.query or c.id for d in inputs for c in d.document.claims}
+            progress = progress_factory(len(queries)) if progress_factory else (lambda _: None)
             result = audit(inputs, opened.source, retmax=settings.retmax, rules=rules,
                            progress=progress)
             requests = opened.stats()

@@ -11,6 +11,7 @@ from tests.conftest import REPO
 PACKAGE = REPO / "evidence_tracker"
 CORE = ["claims.py", "records.py", "thresholds.py", "pipeline.py", "sanitize.py",
         "report/changes.py", "report/data.py", "report/view.py", "report/runs.py",
+        "report/labels.py",
         "pubmed/query.py", "pubmed/index.py", "pubmed/nodes.py", "pubmed/interface.py",
         "language/engine.py", "language/context.py", "language/findings.py",
         "references/extract.py", "references/compare.py", "references/citation.py",

@@ -52,7 +52,8 @@ def claims_frame(report: dict) -> pd.DataFrame:
         "overclaim": ";".join(c.get("overclaim", [])), "query": c["query"],
         "count": c["count"], "pmids": ";".join(c["pmids"]), "stale": c["stale"],
     } for d in report["documents"] for c in d["claims"]]
-    return pd.DataFrame(rows, columns=list(CLAIM_COLUMNS))
+    frame = pd.DataFrame(rows, columns=list(CLAIM_COLUMNS))
+    return frame.astype({"evidence_level": "Int64", "count": "Int64"})  # 5, not 5.0
 
 
 def evidence_frame(report: dict) -> pd.DataFrame:
@@ -60,7 +61,8 @@ def evidence_frame(report: dict) -> pd.DataFrame:
     rows = [{"document_id": d["id"], "claim_id": c["id"]}
             | {k: r.get(k) for k in EVIDENCE_COLUMNS[2:]}
             for d in report["documents"] for c in d["claims"] for r in c["records"]]
-    return pd.DataFrame(rows, columns=list(EVIDENCE_COLUMNS))
+    return pd.DataFrame(rows, columns=list(EVIDENCE_COLUMNS)).astype({"level": "Int64",
+                                                                      "year": "Int64"})
 
 
 Writer = Callable[[Path, dict, dict, jinja2.Environment], None]
