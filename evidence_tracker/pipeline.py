@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping, Sequence
 
 from evidence_tracker.claims import Claim, Document
-from evidence_tracker.errors import PubMedFailure
+from evidence_tracker.errors import BadInput, PubMedFailure
 from evidence_tracker.grading import ClaimAssessment, RecordGrade, assess_claim, grade_record
 from evidence_tracker.language import Finding, build_query, lint_text
 from evidence_tracker.pubmed.interface import PubMedSource
@@ -46,6 +46,7 @@ class DocumentResult:
     findings: tuple[Finding, ...]
     references: tuple[ReferenceResult, ...]
     warnings: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()  # bad input found while auditing; the run exits 2
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,10 @@ class AuditResult:
     @property
     def pubmed_unavailable(self) -> bool:
         return bool(self.pubmed_failures)
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        return tuple(p for d in self.documents for p in d.problems)
 
 
 @dataclass(frozen=True)
@@ -156,13 +161,21 @@ def audit(inputs: Sequence[DocumentInput], source: PubMedSource, *, retmax: int 
             _claim_result(c, *queries[(item.document.id, c.id)],
                           answers[queries[(item.document.id, c.id)][0]], records, fetch_failure)
             for c in item.document.claims)
-        findings = tuple(lint_text(item.text, path=item.document.source, rules=rules,
-                                   accepted=item.document.accepted_flags))
+        findings, problems = _lint(item, rules)
         references, ref_failures = _references(item, source)
         failures += ref_failures
         documents.append(DocumentResult(item.document, item.text, claims, findings,
-                                        references, item.warnings))
+                                        references, item.warnings, problems))
     return AuditResult(tuple(documents), tuple(dict.fromkeys(failures)))
+
+
+def _lint(item: DocumentInput, rules) -> tuple[tuple[Finding, ...], tuple[str, ...]]:
+    """Language findings, or the bad-input line (e.g. an ignore comment without a reason)."""
+    try:
+        return tuple(lint_text(item.text, path=item.document.source, rules=rules,
+                               accepted=item.document.accepted_flags)), ()
+    except BadInput as exc:
+        return (), (str(exc),)
 
 
 def _references(item: DocumentInput, source: PubMedSource) -> tuple[tuple, list[str]]:

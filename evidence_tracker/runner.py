@@ -105,10 +105,12 @@ def run_audit(settings: Settings, *, clock: Clock = utc_now, echo: Callable[[str
                            progress=progress)
             requests = opened.stats()
             info = opened.info()
+        for line in result.problems:
+            echo(line)
         run_id = _run_id(started, out, store)
         report = report_data(result, run_id=run_id, started=started.isoformat(timespec="seconds"),
                              finished=clock().isoformat(timespec="seconds"), source=info,
-                             requests=requests, problems=[p for p in problems])
+                             requests=requests, problems=problems + list(result.problems))
         report["changes"] = compute_changes(store.last_report(), report)
         view = report_view(report, {d.document.id: d.text for d in result.documents},
                            {d.document.id: d.findings for d in result.documents})
@@ -120,6 +122,6 @@ def run_audit(settings: Settings, *, clock: Clock = utc_now, echo: Callable[[str
                           env.get_template("runs.html").render(**runs_view(store.runs())))
     finally:
         store.close()
-    bad_input = any(item.errors for item in loaded) or not loaded
+    bad_input = any(item.errors for item in loaded) or not loaded or bool(result.problems)
     code, reasons = _exit_code(report, settings, bad_input)
     return RunOutcome(report, folder, code, tuple(reasons))

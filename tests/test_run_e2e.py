@@ -107,3 +107,18 @@ def test_default_run_fails_on_the_handouts_retracted_reference(workdir):
     statuses = [r["status"] for r in handout["references"]]
     assert statuses == ["verified", "mismatch", "verified", "verified", "not_found", "verified",
                         "mismatch", "retracted"]
+
+
+def test_bad_ignore_comment_in_a_source_is_bad_input_and_other_documents_still_audited(workdir):
+    (workdir / "claims" / "sources" / "page.md").write_text(
+        "<!-- evidence-tracker: ignore hype.superlative -->\nOur revolutionary, powerful cure.\n")
+    (workdir / "claims" / "page.yaml").write_text(
+        "id: page\ntitle: Page\nsource: sources/page.md\nclaims:\n"
+        "  - id: cure\n    quote: revolutionary, powerful cure\n    kind: efficacy\n")
+    result = run_cli("run", "--source", "library", cwd=workdir)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "page.md:1" in result.stderr
+    report = json.loads((workdir / "reports" / "latest" / "report.json").read_text())
+    assert len(report["documents"]) == 3
+    assert any("page.md:1" in p for p in report["problems"])
