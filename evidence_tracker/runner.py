@@ -18,7 +18,7 @@ from evidence_tracker.claimfile import Loaded, find_claim_files, load_claim_file
 from evidence_tracker.config import Settings
 from evidence_tracker.errors import (EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK,
                                      EXIT_PUBMED_UNAVAILABLE, BadInput)
-from evidence_tracker.language import load_rules, rule_ids
+from evidence_tracker.language import CATEGORIES, load_rules, rule_ids
 from evidence_tracker.pipeline import DocumentInput, audit
 from evidence_tracker.report.changes import compute_changes
 from evidence_tracker.report.data import report_data
@@ -50,8 +50,9 @@ class RunOutcome:
 
 def load_documents(paths: list[Path], known_rules: set[str]) -> tuple[list[Loaded], list[str]]:
     """Every claim file under `paths`, loaded; returns them and every problem as one line each."""
+    known = set(known_rules) | set(CATEGORIES)  # an accepted flag may name a whole category
     loaded = [item for path in find_claim_files(paths)
-              for item in load_claim_file(path, known_rules=known_rules)]
+              for item in load_claim_file(path, known_rules=known)]
     return loaded, [str(p) for item in loaded for p in item.problems]
 
 
