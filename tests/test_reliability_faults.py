@@ -9,6 +9,10 @@ folder and stored rows are byte for byte as they were.
 from __future__ import annotations
 
 import shutil
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
 
 import ncbi_bodies as ncbi
 import pytest
@@ -63,22 +67,49 @@ def _copy(previous, tmp_path):
     return workdir, folder, folder_digest(folder), store_rows(out / "evidence-tracker.sqlite")
 
 
+@dataclass
+class Outcome:
+    """One faulted run: its workdir, the earlier run's folder and digests, the CLI, the log."""
+
+    workdir: Path
+    old_folder: Path
+    old_files: dict
+    old_rows: dict
+    result: subprocess.CompletedProcess
+    log: list
+
+
+def _run_case(previous, tmp_path, endpoint, fault) -> Outcome:
+    workdir, old_folder, old_files, old_rows = _copy(previous, tmp_path)
+    with fake_ncbi() as ncbi_server:
+        ncbi_server.fail(endpoint, fault, term=ENDPLATE_TERM if endpoint == SEARCH else None)
+        result = run_cli("run", "--source", "pubmed", "--eutils-url", ncbi_server.url,
+                         "--fail-on", "never", cwd=workdir, env=KEY)
+        return Outcome(workdir, old_folder, old_files, old_rows, result, ncbi_server.log)
+
+
+@pytest.fixture(scope="module")
+def outcomes(previous, tmp_path_factory) -> dict[str, Outcome]:
+    """Every case at once, each with its own server and workdir: the runs mostly wait (on
+    timeouts, backoff and the rate limiter), so the matrix costs about its slowest case."""
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        futures = {case[0]: pool.submit(_run_case, previous, tmp_path_factory.mktemp(case[0]),
+                                        case[1], case[2]) for case in CASES}
+        return {name: future.result() for name, future in futures.items()}
+
+
 def _attempts(log, endpoint):
     if endpoint == SEARCH:
         return [e for e in log if e.endpoint == SEARCH and ENDPLATE_TERM in e.params["term"]]
     return [e for e in log if e.endpoint == FETCH]
 
 
-@pytest.mark.parametrize("endpoint, fault, attempts, words",
-                         [pytest.param(*case[1:], id=case[0]) for case in CASES])
+@pytest.mark.parametrize("name, endpoint, fault, attempts, words",
+                         [pytest.param(*case, id=case[0]) for case in CASES])
 def test_fault_leaves_affected_claims_not_checked_and_history_intact(
-        previous, tmp_path, endpoint, fault, attempts, words):
-    workdir, old_folder, old_files, old_rows = _copy(previous, tmp_path)
-    with fake_ncbi() as ncbi_server:
-        ncbi_server.fail(endpoint, fault, term=ENDPLATE_TERM if endpoint == SEARCH else None)
-        result = run_cli("run", "--source", "pubmed", "--eutils-url", ncbi_server.url,
-                         "--fail-on", "never", cwd=workdir, env=KEY)
-        log = ncbi_server.log
+        outcomes, name, endpoint, fault, attempts, words):
+    outcome = outcomes[name]
+    workdir, result = outcome.workdir, outcome.result
     assert result.returncode == 3, result.stderr
     assert "Traceback" not in result.stderr and words in result.stderr
 
@@ -98,14 +129,15 @@ def test_fault_leaves_affected_claims_not_checked_and_history_intact(
     page = (workdir / "reports" / "latest" / "index.html").read_text("utf-8")
     assert str(escape(claims[ENDPLATE]["reason"])) in page
 
-    tries = _attempts(log, endpoint)
+    tries = _attempts(outcome.log, endpoint)
     assert len(tries) == attempts and report["requests"]["retries"] == attempts - 1
     if fault.headers:  # Retry-After: 1 is a floor under our 0.05 s backoff
         assert tries[1].at - tries[0].at >= 0.95
 
-    assert folder_digest(old_folder) == old_files
+    assert folder_digest(outcome.old_folder) == outcome.old_files
     rows = store_rows(workdir / "reports" / "evidence-tracker.sqlite")
-    assert {k: rows[k] for k in old_rows} == old_rows and len(rows) == len(old_rows) + 1
+    assert {k: rows[k] for k in outcome.old_rows} == outcome.old_rows
+    assert len(rows) == len(outcome.old_rows) + 1
     assert (workdir / "reports" / "latest").resolve().name == report["run"]["id"]
 
 
