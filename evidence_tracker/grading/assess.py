@@ -79,7 +79,7 @@ class ClaimAssessment:
     override_reason: str = ""
 
     def to_dict(self) -> dict:
-        data = dataclasses.asdict(self)
+        data = dataclasses.asdict(dataclasses.replace(self, grades=()))  # no deep copy to drop
         del data["grades"]
         return data
 

@@ -12,6 +12,7 @@ when any do.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from evidence_tracker.grading.text import fold, plain, words
 
@@ -47,6 +48,7 @@ GENERIC = frozenset("pain muscle muscles function activity chronic outcomes case
 _CLAUSE = re.compile(r";|,? \b(?:however|whereas|while)\b", re.I)
 
 
+@lru_cache(maxsize=1024)  # a claim's outcome, asked again for every record its search found
 def outcome_terms(source: str) -> tuple[str, ...]:
     """Key outcome terms of `source` (a claim's outcome or quote), most specific kind first."""
     folded = fold(source)

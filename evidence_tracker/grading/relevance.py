@@ -13,6 +13,7 @@ names one of `claim.comparator`'s items. The first rule that rejects a record na
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from evidence_tracker.claims import Claim
 from evidence_tracker.grading.conclusion import conclusion_of
@@ -26,6 +27,8 @@ _HARM = re.compile(r"\b(adverse|pneumothora|complication|safety|safe|harm|injur|
 _QUOTED = re.compile(r'"([^"]+)"')
 
 
+# Per record, not per text: a run asks about the same record for every claim that found it.
+@lru_cache(maxsize=4096)
 def _record_text(record: Record) -> str:
     parts = (record.title, record.abstract_text, " ".join(record.mesh_terms),
              " ".join(record.keywords))
@@ -38,6 +41,7 @@ def intervention_terms(claim: Claim) -> tuple[str, ...]:
     return tuple(t for t in (fold(p).strip() for p in re.split(r"[;,]| or ", source)) if t)
 
 
+@lru_cache(maxsize=4096)
 def _is_harm_record(record: Record) -> bool:
     return bool(_HARM.search(fold(record.title))) or "Case Reports" in record.publication_types
 
@@ -55,12 +59,20 @@ def comparator_terms(claim: Claim) -> tuple[str, ...]:
     return tuple(dict.fromkeys(terms + [_SAME_CARE[t] for t in terms if t in _SAME_CARE]))
 
 
+@lru_cache(maxsize=4096)
+def _trial_text(record: Record) -> str:
+    """Folded title and abstract of a level 1-2 trial or review; "" for any other record."""
+    rule = design_of(record)[0]
+    if rule.value in TRIAL_DESIGNS and (rule.level or 9) <= 2:
+        return fold(record.title + " " + record.abstract_text)
+    return ""
+
+
 def head_to_head(claim: Claim, record: Record) -> bool:
     """True when `record` is a level 1-2 trial or review naming one of the claim's comparators."""
-    text = fold(record.title + " " + record.abstract_text)
-    rule = design_of(record)[0]
-    return (rule.value in TRIAL_DESIGNS and (rule.level or 9) <= 2
-            and any(re.search(rf"\b{re.escape(c)}", text) for c in comparator_terms(claim)))
+    text = _trial_text(record)
+    return bool(text) and any(re.search(rf"\b{re.escape(c)}", text)
+                              for c in comparator_terms(claim))
 
 
 def relevance_of(claim: Claim, record: Record, comparative: bool = False) -> tuple[bool, str]:

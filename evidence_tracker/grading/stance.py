@@ -11,6 +11,7 @@ effects (`stance.short_term_only`). For comparative claims the cues are those of
 from __future__ import annotations
 
 import dataclasses
+from functools import lru_cache
 
 from evidence_tracker.claims import Claim
 from evidence_tracker.grading.comparison import comparison_stance
@@ -31,16 +32,25 @@ def claim_stance(claim: Claim, grade: RecordGrade,
     clauses = focus(terms, grade.conclusion)
     if "long term" in terms and not clauses and "direction.short_term" in grade.direction_cues:
         return "inconclusive", "stance.short_term_only", grade.conclusion
-    readings = ((clauses, "stance.outcome_clauses"), (grade.conclusion, "stance.conclusion"))
-    for text, rule in readings:
-        if comparative:
-            stance, cues = comparison_stance(text)
-        else:
-            direction, cues, _ = direction_of(text)
-            stance = STANCE_OF.get(direction, "inconclusive")
-        if cues:  # clauses that name the outcome but judge nothing fall back to the conclusion
-            return stance, rule, tuple(text)
-    return "inconclusive", "stance.conclusion", grade.conclusion
+    stance, cues = _reading(clauses, comparative)
+    if cues:  # clauses that name the outcome but judge nothing fall back to the conclusion
+        return stance, "stance.outcome_clauses", clauses
+    stance, cues = _conclusion_reading(grade, comparative)
+    return (stance if cues else "inconclusive"), "stance.conclusion", grade.conclusion
+
+
+def _reading(text: tuple[str, ...], comparative: bool) -> tuple[str, tuple[str, ...]]:
+    """The stance `text` takes (superiority cues when `comparative`) and the cue ids that fired."""
+    if comparative:
+        return comparison_stance(text)
+    direction, cues, _ = direction_of(text)
+    return STANCE_OF.get(direction, "inconclusive"), cues
+
+
+# Per record: every claim whose clauses say nothing reads the same whole conclusion again.
+@lru_cache(maxsize=4096)
+def _conclusion_reading(grade: RecordGrade, comparative: bool) -> tuple[str, tuple[str, ...]]:
+    return _reading(grade.conclusion, comparative)
 
 
 def _claim(outcome: str, kind: str = "efficacy") -> Claim:
