@@ -8,8 +8,10 @@ triggered by a response), and internal entity declarations (no entity expansion)
 
 from __future__ import annotations
 
+import gc
 import io
 import re
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 from xml.parsers import expat
@@ -126,12 +128,36 @@ def history_keys(body: bytes) -> tuple[str, str]:
     return str(data.get("WebEnv", "")), str(data.get("QueryKey", ""))
 
 
+@contextmanager
+def _tree_freed_after() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a parse tree is built and read, then free it.
+
+    Every element `Bio.Entrez` builds refers to itself (a bound `store` method), so a parsed
+    batch is cyclic garbage once read. Left to the collector, the tree is promoted to the oldest
+    generation and freed only by full collections, which also walk every record the run keeps:
+    several batches stayed in memory, and 20,000 kept records parsed at half speed. With the
+    collector paused the tree stays in the youngest generation, and collecting that frees it.
+    """
+    if not gc.isenabled():  # the caller manages the collector
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect(0)
+
+
 def parse_articles(body: bytes) -> list[Record]:
     """Parse an efetch `PubmedArticleSet` body (HTTP 200 with an empty set is a valid answer)."""
-    data = read_xml(body)
-    if not isinstance(data, dict) or "PubmedArticle" not in data:
-        raise MalformedResponse("efetch answer is not a PubmedArticleSet")
-    return [record_from_entrez(article) for article in data["PubmedArticle"]]
+    with _tree_freed_after():
+        data = read_xml(body)
+        if not isinstance(data, dict) or "PubmedArticle" not in data:
+            raise MalformedResponse("efetch answer is not a PubmedArticleSet")
+        records = [record_from_entrez(article) for article in data["PubmedArticle"]]
+        del data  # unreachable before the collection
+    return records
 
 
 def read_article_file(path: Path) -> list[Record]:
