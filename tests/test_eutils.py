@@ -263,6 +263,12 @@ def test_ecitmatch_outage_text_is_malformed():
 
 
 @responses.activate
+def test_ecitmatch_empty_answer_means_nothing_matched():
+    responses.post(ECITMATCH, body="\n", content_type="text/plain")
+    assert make_client()[0].match_citations([Citation("a", "j", "2000", "1", "1", "z")]) == {}
+
+
+@responses.activate
 def test_probe_true_on_einfo_false_on_failure_without_retrying():
     responses.get(EINFO, body=ncbi.sample("einfo2.xml"), content_type=XML)
     client, slept = make_client()

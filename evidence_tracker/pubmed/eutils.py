@@ -156,11 +156,12 @@ def parse_citation_matches(body: bytes, sent: Mapping[str, Citation]) -> dict[st
     """ECitMatch's text answer → matches by original key (`sent`: key as sent → citation).
 
     Lines are `journal|year|volume|page|author|key|answer`; the answer is a PMID,
-    `AMBIGUOUS 1,2,3`, or a not-found token. Lines for unknown keys are ignored.
+    `AMBIGUOUS 1,2,3`, or a not-found token. Lines for unknown keys are ignored. NCBI may leave
+    out the line of a citation it did not match, so an empty body means "none matched".
     """
     text = body.decode("utf-8", "replace")
     lines = [line.split("|") for line in text.replace("\r", "\n").splitlines() if line.strip()]
-    if not lines or any(len(fields) < 7 for fields in lines):
+    if any(len(fields) < 7 for fields in lines):
         raise MalformedResponse(f"ECitMatch answer is not citation lines: {snippet(body)}")
     matches = {}
     for fields in lines:
