@@ -176,3 +176,5 @@ def test_failed_search_falls_back_to_the_cached_answer_marked_stale_with_reason(
     assert report["source"]["stale"] and not fetched  # records came from the cache too
     assert not any(claims[c]["stale"] for c in SMALL_CLAIMS if c != ENDPLATE)
     assert [d["id"] for d in report["documents"]] == [DOC_ID]
+    html = (workdir / "reports" / "latest" / "index.html").read_text(encoding="utf-8")
+    assert html.count("Answered from an older cached search") == 1 and "HTTP 503" in html
