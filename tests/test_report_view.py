@@ -184,3 +184,29 @@ def test_run_index_counts_every_verdict_and_scales_the_trend():
     html = template_env().get_template("runs.html").render(**view)
     assert html.count("<polyline") == len(VERDICTS)
     assert '"r1/index.html"' in html and '"r2/index.html"' in html
+
+
+def test_csv_cells_that_would_run_as_formulas_are_quoted(tmp_path):
+    from evidence_tracker.report.render import _safe_frame, claims_frame
+
+    report = {"documents": [{"id": "d", "claims": [{
+        "id": "c", "kind": "efficacy", "quote": "=HYPERLINK(\"http://x\")", "line": 1,
+        "status": "checked", "reason": "", "verdict": "supported", "evidence_level": 2,
+        "overclaim": [], "query": "-1+1", "count": 3, "pmids": ["1"], "stale": False}]}]}
+    row = _safe_frame(claims_frame(report)).iloc[0]
+    assert row["quote"] == "'=HYPERLINK(\"http://x\")" and row["query"] == "'-1+1"
+    assert row["evidence_level"] == 2 and row["claim_id"] == "c"
+
+
+def test_leftover_temp_folders_of_killed_runs_are_swept(tmp_path):
+    import os
+
+    from evidence_tracker.report.render import sweep_leftovers
+
+    old, new, run = tmp_path / ".20260101T000000Z-abc", tmp_path / ".20260102T000000Z-def", \
+        tmp_path / "20260101T000000Z"
+    for folder in (old, new, run):
+        folder.mkdir()
+    os.utime(old, (0, 0))
+    sweep_leftovers(tmp_path)
+    assert not old.exists() and new.exists() and run.exists()

@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -41,6 +42,23 @@ def template_env(user_dir: Path | None = None) -> jinja2.Environment:
                              lstrip_blocks=True)
     env.filters["pubmed_url"] = pubmed_url
     return env
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_safe(value: object) -> object:
+    """Text a spreadsheet would run as a formula gets a leading quote (CSV injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    for column in frame.columns:
+        if not pd.api.types.is_numeric_dtype(frame[column]):
+            frame[column] = frame[column].map(_csv_safe)
+    return frame
 
 
 def claims_frame(report: dict) -> pd.DataFrame:
@@ -74,13 +92,15 @@ def _write_html(folder: Path, report: dict, view: dict, env: jinja2.Environment)
 
 
 def _write_json(folder: Path, report: dict, view: dict, env: jinja2.Environment) -> None:
-    (folder / "report.json").write_text(json.dumps(report, indent=1, ensure_ascii=False),
+    # No indent: only then does json use its C encoder (4x faster; 37 MB for 1,000 claims).
+    # report.json is data for programs; `python -m json.tool` or `jq .` shows it indented.
+    (folder / "report.json").write_text(json.dumps(report, ensure_ascii=False),
                                         encoding="utf-8")
 
 
 def _write_csv(folder: Path, report: dict, view: dict, env: jinja2.Environment) -> None:
-    claims_frame(report).to_csv(folder / "claims.csv", index=False)
-    evidence_frame(report).to_csv(folder / "evidence.csv", index=False)
+    _safe_frame(claims_frame(report)).to_csv(folder / "claims.csv", index=False)
+    _safe_frame(evidence_frame(report)).to_csv(folder / "evidence.csv", index=False)
 
 
 WRITERS: dict[str, Writer] = {"html": _write_html, "json": _write_json, "csv": _write_csv}
@@ -90,6 +110,7 @@ def write_run(out: Path, run_id: str, report: dict, view: dict,
               env: jinja2.Environment, formats: tuple[str, ...] = ("json", "csv", "html")) -> Path:
     """Write the run folder `out/run_id` atomically and return it."""
     out.mkdir(parents=True, exist_ok=True)
+    sweep_leftovers(out)
     final = out / run_id
     temp = Path(tempfile.mkdtemp(prefix=f".{run_id}-", dir=out))
     try:
@@ -100,6 +121,14 @@ def write_run(out: Path, run_id: str, report: dict, view: dict,
         shutil.rmtree(temp, ignore_errors=True)
         raise
     return final
+
+
+def sweep_leftovers(out: Path, older_than: float = 3600.0) -> None:
+    """Remove hidden temp folders a killed run left behind (only ones over an hour old)."""
+    cutoff = time.time() - older_than
+    for path in out.glob(".*-*"):
+        if path.is_dir() and not path.is_symlink() and path.stat().st_mtime < cutoff:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def atomic_write_text(path: Path, text: str) -> None:
