@@ -92,6 +92,8 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
                     raise ValueError(value)
                 return value.lower() in ("1", "true", "yes", "on")
             return bool(value)
+        if kind is int and isinstance(value, float) and not value.is_integer():
+            raise ValueError(value)  # 1.5 retries is a typo, not 1
         return kind(value)
     except (TypeError, ValueError):
         raise ConfigError(f"{origin}: {name}: '{value}' is not a valid "

@@ -38,6 +38,7 @@ def test_table_form_and_lists(tmp_path):
     ("out = 'a'\nretmax = = 3\n", "et.toml:2: config:"),
     ("out = 'a'\nretmx = 3\n", "et.toml:2: retmx: unknown setting (did you mean 'retmax'?)"),
     ("retmax = 'many'\n", "et.toml:1: retmax: 'many' is not a valid int"),
+    ("retmax = 1.5\n", "et.toml:1: retmax: '1.5' is not a valid int"),
     ("source = 'web'\n", "source: 'web' is not one of auto, pubmed, library"),
     ("fail_on = ['everything']\n", "fail_on: 'everything' is not one of"),
 ])
