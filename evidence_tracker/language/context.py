@@ -49,6 +49,13 @@ _HEDGES = (  # words that qualify a claim; each line one idea
 _HEDGE = re.compile(r"\b(?:" + "|".join(_HEDGES) + r")\b", re.I)
 _MODALS = frozenset({"may", "might", "could", "can", "possibly", "potentially", "perhaps",
                      "probably", "likely"})
+# How often, not how sure: "usually" qualifies "mild soreness", but not a promise that a booster
+# word makes ("patients typically feel significant relief within just a few visits").
+_FREQUENCY = frozenset({"usually", "typically", "generally", "tend", "tends"})
+_BOOSTER = re.compile(r"\b(?:just|only|significant(?:ly)?|dramatic(?:ally)?|immediate(?:ly)?|"
+                      r"instant(?:ly)?|rapid(?:ly)?|complete(?:ly)?|total(?:ly)?|huge|massive|"
+                      r"amazing|incredible|remarkable|real|lasting|long-lasting|permanent(?:ly)?)\b",
+                      re.I)
 _PROMISE = re.compile(r"\b(?:you|we|so)\b(?:\s+\w+){0,3}\s+$", re.I)
 _NEGATION = re.compile(r"(?:\b(?:not|no|never|without|nor|cannot|neither|unlikely|un-?proven|"
                        r"myth|false|rather than)\b|n't\b)[^.!?;:]{0,25}$", re.I)
@@ -101,24 +108,28 @@ def survives(text: str, unit: tuple[int, int], start: int, end: int, rule: Rule)
         return False
     if rule.lead_in and not rule.lead_in.search(lead_in(text, unit)):
         return False
-    if text[unit[0]:unit[1]].rstrip(" \"')").endswith("?"):
-        return False
+    if text[unit[0]:unit[1]].rstrip(" \"')").endswith("?") and rule.category != "urgency_pressure":
+        return False  # a question asks; but "Why wait?" still pushes
     lo, hi = clause(text, unit, start, end)
     if rule.negatable and _NEGATION.search(text, lo, start):
         return False
     if not rule.hedgeable:
         return True
-    after = _hedged(text[end:hi], modals=rule.hedge_after)
-    return not (_hedged(text[lo:start]) or after or _hedged(lead_in(text, unit))
-                or _cited(text, unit))
+    # hype is hype whatever the modal: "could be the breakthrough you've been waiting for"
+    modals = rule.category != "hype"
+    boosted = bool(_BOOSTER.search(text, lo, hi))
+    after = _hedged(text[end:hi], modals=rule.hedge_after and modals, boosted=boosted)
+    return not (_hedged(text[lo:start], modals, boosted) or after
+                or _hedged(lead_in(text, unit), modals) or _cited(text, unit))
 
 
-def _hedged(text: str, modals: bool = True) -> bool:
+def _hedged(text: str, modals: bool = True, boosted: bool = False) -> bool:
     """A hedge in `text` ("can" after "you", "we" or "so" is a promise, not a hedge); with
-    `modals` false only words about the evidence count ("mixed", "limited"), not "may"."""
+    `modals` false only words about the evidence count ("mixed", "limited"), not "may"; when
+    `boosted` (the clause says "just", "significant"...) "usually" and the like do not count."""
     for m in _HEDGE.finditer(text):
         word = m.group().lower().split()[0]
-        if word in _MODALS and not modals:
+        if (word in _MODALS and not modals) or (word in _FREQUENCY and boosted):
             continue
         if word != "can" or not _PROMISE.search(text, 0, m.start()):
             return True
