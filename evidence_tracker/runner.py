@@ -68,8 +68,10 @@ def _run_id(now: datetime, out: Path, store: RunStore) -> str:
 def _exit_code(report: dict, settings: Settings, bad_input: bool) -> tuple[int, list[str]]:
     if bad_input:
         return EXIT_BAD_INPUT, ["some claim files have errors (see above)"]
-    if report["pubmed_failures"] and report["source"]["kind"] == "pubmed":
-        return EXIT_PUBMED_UNAVAILABLE, report["pubmed_failures"]
+    source = report["source"]
+    if source["kind"] == "pubmed" and (report["pubmed_failures"] or source["stale"]):
+        # stale: PubMed failed and older cached answers or records stood in
+        return EXIT_PUBMED_UNAVAILABLE, report["pubmed_failures"] or list(source["notes"])
     findings = threshold_findings(report, settings.fail_on)
     return (EXIT_FINDINGS if findings else EXIT_OK), findings
 

@@ -178,3 +178,21 @@ def test_failed_search_falls_back_to_the_cached_answer_marked_stale_with_reason(
     assert [d["id"] for d in report["documents"]] == [DOC_ID]
     html = (workdir / "reports" / "latest" / "index.html").read_text(encoding="utf-8")
     assert html.count("Answered from an older cached search") == 1 and "HTTP 503" in html
+
+
+def test_failed_fetch_falls_back_to_expired_cached_records_and_exits_3(tmp_path):
+    workdir = make_workdir(tmp_path)
+    with fake_ncbi() as ncbi_server:
+        first = run_cli("run", "--source", "pubmed", "--eutils-url", ncbi_server.url,
+                        "--fail-on", "never", cwd=workdir, env=KEY)
+    assert first.returncode == 0, first.stderr
+    expired = KEY | {"EVIDENCE_TRACKER_RECORD_TTL_DAYS": "0.000001"}
+    with fake_ncbi() as ncbi_server:
+        ncbi_server.fail(FETCH, Fault.efetch_400())
+        second = run_cli("run", "--source", "pubmed", "--eutils-url", ncbi_server.url,
+                         "--fail-on", "never", cwd=workdir, env=expired)
+    assert second.returncode == 3 and "Traceback" not in second.stderr
+    report = latest_report(workdir)
+    assert report["source"]["stale"] is True
+    assert any("cache" in note for note in report["source"]["notes"])
+    assert claims_by_id(report)[ENDPLATE]["records"][0]["pmid"] == "28592980"
