@@ -206,6 +206,9 @@ class Transport:
         url = urljoin(self.base_url, endpoint)
         timeouts = (self.settings.connect_timeout, timeout or self.settings.read_timeout)
         self.stats.request(endpoint, self.limiter.wait())
+        # params never hold the identity (tool, email, api_key): safe to log at -vv
+        log.debug("%s %s %s", "POST" if post else "GET", endpoint,
+                  {k: (str(v)[:120] + "…" if len(str(v)) > 120 else v) for k, v in params.items()})
         try:
             if post:
                 response = self.session.post(url, data=encoded, timeout=timeouts, headers={
