@@ -79,9 +79,18 @@ class ClaimAssessment:
     override_reason: str = ""
 
     def to_dict(self) -> dict:
-        data = dataclasses.asdict(dataclasses.replace(self, grades=()))  # no deep copy to drop
+        data = _as_data(dataclasses.replace(self, grades=()))
         del data["grades"]
         return data
+
+
+def _as_data(value):
+    """`dataclasses.asdict` without its deep copies, for dataclasses of immutable values."""
+    if dataclasses.is_dataclass(value):
+        return {f.name: _as_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple):
+        return tuple(_as_data(item) for item in value)
+    return value
 
 
 def _stance(claim: Claim, record: Record, grade: RecordGrade, comparative: bool) -> Stance:
