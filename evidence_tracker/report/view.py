@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from itertools import zip_longest
 from typing import Sequence
 
@@ -66,11 +67,19 @@ def quote_context(text: str, line: int, column: int, quote: str) -> dict | None:
             "after": text[end:line_end].rstrip(), "next": _neighbour(text[line_end:], last=False)}
 
 
+# Per PMID: a record that several claims found is sanitised once, not once per claim row.
+@lru_cache(maxsize=8192)
+def _record_html(pmid: str, title: str, conclusion: tuple[str, ...]) -> tuple:
+    return safe_inline(title), tuple(safe_inline(s) for s in conclusion)
+
+
 def _record_view(record: dict, stance: dict) -> dict:
     effective = stance.get("effective", "")
+    title_html, conclusion_html = _record_html(record["pmid"], record["title"],
+                                               tuple(record.get("conclusion", ())))
     return record | {
-        "title_html": safe_inline(record["title"]),
-        "conclusion_html": [safe_inline(s) for s in record.get("conclusion", [])],
+        "title_html": title_html,
+        "conclusion_html": list(conclusion_html),
         "level_label": LEVEL_LABELS.get(record.get("level"), "no level"),
         "design_label": words(record.get("design"), DESIGN_LABELS, capital=True),
         "css": "retracted" if record["retracted"] else "",
