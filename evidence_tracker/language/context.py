@@ -40,6 +40,8 @@ _HEDGES = (  # words that qualify a claim; each line one idea
     r"low[-\ ](?:quality|certainty)|short[-\ ]term",
     r"thought|believed|proposed|hypothes\w*|theor(?:y|ies|ised|ized|etical)|ideas?",
     r"claims?(?=\ that|\ to)|claimed|said\ to|reportedly|supposedly|purported\w*|alleged\w*",
+    r"according\ to\ (?:TCM|traditional|Chinese|ancient|tradition|\w+\ (?:theory|tradition|philosophy))",
+    r"in\ (?:traditional\ )?(?:Chinese\ medicine|TCM)|traditionally|TCM\ (?:teaches|holds|says)",
     r"whether|generally|usually|typically|tends?|sometimes|occasionally|in\ some|for\ some",
     r"vary|varies|variable|individual\ results",
     r"aims?\ to|aimed|(?:the|our|main)\ goal\ (?:is|of)|intended\ to|designed\ to|hope|hoped",
