@@ -1,0 +1,60 @@
+"""Marketing-language lint speed: MB of source text per second through `language.lint_text`.
+
+The corpus is the repository's own pages (the claim sources and the lint development set, in
+text, Markdown and HTML). Two shapes: many pages linted one by one, as a run lints its documents,
+and one large text document, where anything worse than linear in the length would show.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from workloads import REPO
+
+from evidence_tracker.language import default_rules, lint_text
+
+MB = 1e6
+CORPUS_DIRS = (REPO / "claims" / "sources", REPO / "tests" / "lint_dev")
+SUFFIXES = (".txt", ".md", ".html")
+
+
+@dataclass(frozen=True)
+class LintFigures:
+    shape: str
+    documents: int
+    mb: float
+    seconds: float
+    findings: int
+
+    @property
+    def mb_per_second(self) -> float:
+        return self.mb / self.seconds
+
+
+def corpus() -> list[tuple[str, str]]:
+    """(path, text) of every page in `CORPUS_DIRS` (README files excluded)."""
+    pages = [p for d in CORPUS_DIRS if d.is_dir() for p in sorted(d.iterdir())
+             if p.suffix in SUFFIXES and p.name.lower() != "readme.md"]
+    return [(str(p.relative_to(REPO)), p.read_text(encoding="utf-8")) for p in pages]
+
+
+def _lint_all(pages: list[tuple[str, str]], shape: str) -> LintFigures:
+    rules = default_rules()
+    started = time.perf_counter()
+    findings = sum(len(lint_text(text, path=path, rules=rules)) for path, text in pages)
+    seconds = time.perf_counter() - started
+    size = sum(len(text.encode("utf-8")) for _, text in pages) / MB
+    return LintFigures(shape, len(pages), size, seconds, findings)
+
+
+def measure(target_mb: float = 2.0) -> list[LintFigures]:
+    """Lint the corpus repeated to about `target_mb`, page by page and as one text document."""
+    pages = corpus()
+    size = sum(len(text.encode("utf-8")) for _, text in pages) / MB
+    repeat = max(1, round(target_mb / size))
+    default_rules()  # load and compile the rules outside the timing
+    one_page = "\n\n".join(text for path, text in pages if not path.endswith(".html"))
+    big = [("large.txt", "\n\n".join([one_page] * max(1, round(target_mb / 2 / (len(one_page) / MB)))))]
+    return [_lint_all(pages * repeat, "pages"), _lint_all(big, "one document")]
