@@ -22,6 +22,14 @@ def _rules(text: str, **kw) -> list[str]:
     "Does dry needling release trigger points?",
     "Dry needling is not a cure, and there is no evidence that it removes toxins.",
     "It is thought that needling may change how the nervous system processes pain.",
+    "According to TCM, illness arises when the flow of Qi through the body is disrupted.",
+    "Myth: cupping removes toxins. Fact: the marks are bruises.",
+    "We want to help you avoid unnecessary surgery where possible.",
+    "The evidence that cupping improves circulation is weak.",
+    "Your physiotherapist will explain the treatment before you leave the room.",
+    "In one trial, 45% of people improved with shockwave compared with 30% with sham (Rompe 2007).",
+    "There is no agreed evidence that bones go out of alignment.",
+    "Side effects are usually mild, such as bruising or soreness.",
 ])
 def test_hedged_cited_neutral_negated_and_questions_are_not_flagged(text):
     assert _rules(text) == []
@@ -37,6 +45,22 @@ def test_hedged_cited_neutral_negated_and_questions_are_not_flagged(text):
     ("Shockwave gets results in fewer sessions than physiotherapy.", "comparative.fewer"),
 ])
 def test_marketing_language_is_flagged_with_its_rule(text, rule):
+    assert rule in _rules(text)
+
+
+@pytest.mark.parametrize("text, rule", [
+    # "typically" says how often, but "significant relief within just a few visits" is a promise
+    ("Our patients typically feel significant relief within just a few visits.", "certainty.instant"),
+    # a modal does not soften hype
+    ("Shockwave could be the breakthrough you've been waiting for.", "hype.adjective"),
+    # pressure is pressure when negated or asked
+    ("Don't get left behind.", "urgency.pressure"),
+    ("Why wait?", "urgency.pressure"),
+    # "whether you..." introduces the reader, not a doubt
+    ("Whether you run or sit at a desk, we will get you moving freely again.",
+     "certainty.effect_as_fact"),
+])
+def test_frequency_words_modals_negation_and_questions_do_not_hide_marketing(text, rule):
     assert rule in _rules(text)
 
 
