@@ -56,7 +56,7 @@ _MODALS = frozenset({"may", "might", "could", "can", "possibly", "potentially", 
 _FREQUENCY = frozenset({"usually", "typically", "generally", "tend", "tends"})
 _BOOSTER = re.compile(r"\b(?:just|only|significant(?:ly)?|dramatic(?:ally)?|immediate(?:ly)?|"
                       r"instant(?:ly)?|rapid(?:ly)?|complete(?:ly)?|total(?:ly)?|huge|massive|"
-                      r"amazing|incredible|remarkable|real|lasting|long-lasting|permanent(?:ly)?)\b",
+                      r"amazing|incredible|remarkable|real|lasting|long-lasting|permanent(?:ly)?|much\ faster|far)\b",
                       re.I)
 _PROMISE = re.compile(r"\b(?:you|we|so)\b(?:\s+\w+){0,3}\s+$", re.I)
 _NEGATION = re.compile(r"(?:\b(?:not|no|never|without|nor|cannot|neither|unlikely|un-?proven|"

@@ -77,13 +77,18 @@ def _candidates(text: str, units: list[tuple[int, int]],
 def _unit_findings(text: str, unit: tuple[int, int], starts: dict[int, list[int]],
                    rules: RuleSet) -> list:
     """The surviving (rule, span) of one unit: rules in priority order, first match of each."""
-    hits = []
+    hits, found = [], set()
+    whole = unit[1] - unit[0] <= _LONG_SENTENCE  # every finding spans the unit (see `_span`)
     for index in sorted(starts):
         rule = rules.rules[index]
+        if (rule.fallback and any(not r.fallback for r, _ in hits)) or (
+                whole and rule.category in found and rule.category != "testimonial"):
+            continue  # it would be dropped below or in `scan`: skip the work
         for position in starts[index]:
             m = rule.pattern.match(text, position, unit[1])
             if m and context.survives(text, unit, m.start(), m.end(), rule):
                 hits.append((rule, _span(text, unit, m, rule)))
+                found.add(rule.category)
                 break
     if any(not r.fallback for r, _ in hits):
         hits = [(r, s) for r, s in hits if not r.fallback]
