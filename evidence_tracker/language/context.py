@@ -10,8 +10,10 @@ also demand that a match open a bullet, or that the bullet's list be introduced 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from evidence_tracker.language.rules import Rule
+if TYPE_CHECKING:  # rules -> detectors -> context: only the type is needed here
+    from evidence_tracker.language.rules import Rule
 
 # Sentence and line breaks (text already has straight quotes). A single newline inside a wrapped
 # paragraph (lower-case or comma before, lower-case after) does not break a sentence.
@@ -41,7 +43,8 @@ _HEDGES = (  # words that qualify a claim; each line one idea
     r"thought|believed|proposed|hypothes\w*|theor(?:y|ies|ised|ized|etical)|ideas?",
     r"claims?(?=\ that|\ to)|claimed|said\ to|reportedly|supposedly|purported\w*|alleged\w*",
     r"according\ to\ (?:TCM|traditional|Chinese|ancient|tradition|\w+\ (?:theory|tradition|philosophy))",
-    r"in\ (?:traditional\ )?(?:Chinese\ medicine|TCM)|traditionally|TCM\ (?:teaches|holds|says)",
+    r"in\ (?:traditional\ )?(?:Chinese\ medicine|TCM)|traditionally|TCM\ (?:teaches|holds|says)"
+    r"|(?:Chinese\ medicine|TCM|traditional|Ayurvedic)\ (?:perspective|view|point\ of\ view)",
     r"whether(?!\ you)|generally|usually|typically|tends?|sometimes|occasionally|in\ some|for\ some",
     r"vary|varies|variable|individual\ results",
     r"aims?\ to|aimed|(?:the|our|main)\ goal\ (?:is|of)|intended\ to|designed\ to|hope|hoped",

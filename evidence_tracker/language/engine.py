@@ -16,7 +16,7 @@ from typing import Sequence
 
 from evidence_tracker.claims import AcceptedFlag
 from evidence_tracker.errors import BadInput
-from evidence_tracker.language import context
+from evidence_tracker.language import context, detectors
 from evidence_tracker.language.findings import Finding, apply_accepted
 from evidence_tracker.language.markup import extract
 from evidence_tracker.language.rules import Rule, RuleSet, load_rules, rule_ids, rule_set
@@ -86,7 +86,8 @@ def _unit_findings(text: str, unit: tuple[int, int], starts: dict[int, list[int]
             continue  # it would be dropped below or in `scan`: skip the work
         for position in starts[index]:
             m = rule.pattern.match(text, position, unit[1])
-            if m and context.survives(text, unit, m.start(), m.end(), rule):
+            if m and (rule.detector is None or detectors.DETECTORS[rule.detector](text, unit, m)) \
+                    and context.survives(text, unit, m.start(), m.end(), rule):
                 hits.append((rule, _span(text, unit, m, rule)))
                 found.add(rule.category)
                 break

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from evidence_tracker.errors import BadInput
-from evidence_tracker.language import prefilter
+from evidence_tracker.language import detectors, prefilter
 from evidence_tracker.language.prefilter import Prefilter
 
 CATEGORIES = ("evidence_appeal", "certainty", "hype", "testimonial", "urgency_pressure",
@@ -26,7 +26,7 @@ _FLAGS_RE = re.I | re.M
 _ID = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+")
 _FIELDS = ("id", "category", "severity", "message", "suggestion", "source", "patterns",
            "hedgeable", "hedge_after", "negatable", "bullet_start", "lead_in", "fallback",
-           "examples")
+           "detector", "examples")
 _FLAGS = {"hedgeable": True, "hedge_after": True, "negatable": True, "bullet_start": False,
           "fallback": False}
 
@@ -37,7 +37,8 @@ class Rule:
     also a hedge after the match); `negatable`: a negation just before silences it;
     `bullet_start`: only at the start of a bullet or line; `lead_in`: only in a bullet list
     whose introducing line matches it; `fallback`: only reported when no other rule fired in
-    the sentence."""
+    the sentence; `detector`: a function of `detectors` that must accept each match of
+    `pattern` (then the detector's gate words)."""
 
     id: str
     category: str
@@ -52,6 +53,7 @@ class Rule:
     bullet_start: bool = False
     fallback: bool = False
     lead_in: re.Pattern | None = None
+    detector: str | None = None
     flag_examples: tuple[str, ...] = ()
     pass_examples: tuple[str, ...] = ()
 
@@ -154,10 +156,13 @@ def _rule(raw: object, name: str, index: int, macros: dict[str, str]) -> Rule:
     examples = raw.get("examples") or {}
     if not isinstance(examples, dict):
         raise bad("examples", "expected a mapping with `flag:` and `pass:` lists")
+    detector = _detector(raw, bad)
+    gate = detectors.gate(detector) if detector else []
     return Rule(rule_id, category, severity, _text(raw, "message", bad),
                 _text(raw, "suggestion", bad), str(raw.get("source") or ""),
-                _patterns(raw.get("patterns"), macros, bad),
-                lead_in=_lead_in(raw, macros, bad),
+                _patterns([*gate, *(raw.get("patterns") or [])] if detector else raw.get("patterns"),
+                          macros, bad),
+                lead_in=_lead_in(raw, macros, bad), detector=detector,
                 flag_examples=_strings(examples.get("flag"), "examples.flag", bad),
                 pass_examples=_strings(examples.get("pass"), "examples.pass", bad),
                 **{key: _flag(raw, key, bad) for key in _FLAGS})
@@ -168,6 +173,13 @@ def _text(raw: dict, field: str, bad) -> str:
     if not isinstance(value, str) or not value.strip():
         raise bad(field, "missing; expected a non-empty string")
     return value.strip()
+
+
+def _detector(raw: dict, bad) -> str | None:
+    name = raw.get("detector")
+    if name is not None and name not in detectors.DETECTORS:
+        raise bad("detector", f"'{name}'; expected one of {', '.join(sorted(detectors.DETECTORS))}")
+    return name
 
 
 def _flag(raw: dict, field: str, bad) -> bool:

@@ -1,0 +1,283 @@
+"""Structural detectors: claims recognised by the shape of a sentence rather than its wording.
+
+Word lists of phrases miss every new idiom. These detectors read a sentence's structure over
+broad word classes (`lexicon.yaml`): a treatment doing something to the body in the present
+tense, a comparison with other care, a deadline next to a booking, a quoted first-person story,
+several hype words at once. A rule names its detector (`detector:` in `rules.yaml`); the
+detector's `gate` patterns feed the prefilter, so a detector only runs where its key word occurs,
+and `context.survives` still silences hedged, negated and cited sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Callable
+
+import yaml
+
+from evidence_tracker.language import context
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*|[,;:!]")
+_IRREGULAR = {"broken": "break", "driven": "drive", "beaten": "beat", "undone": "undo",
+              "freed": "free", "shut": "shut", "cut": "cut", "fed": "feed", "woken": "wake"}
+_PREFIXES = ("re", "super", "turbo", "over")
+_DETERMINERS = frozenset("the a an your our their his her its these those this that no any".split())
+_CONDITIONS = frozenset({"if", "unless", "whether"})
+_NOUN_NEXT = frozenset({"are", "is", "were", "was", "have", "of"})
+_FIRST_PERSON = frozenset({"i", "i'm", "i've", "i'd", "i'll", "my", "me", "myself"})
+Tokens = tuple[tuple[str, int], ...]  # (lower-case word, offset in the text)
+
+
+@lru_cache(maxsize=1)
+def raw_lexicon() -> dict[str, tuple[str, ...]]:
+    """The word classes of `lexicon.yaml` as written."""
+    data = yaml.safe_load(resources.files(__package__).joinpath("lexicon.yaml").read_text("utf-8"))
+    return {key: tuple(str(words).lower().split()) for key, words in data.items()}
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[str, frozenset[str]]:
+    """The word classes of `lexicon.yaml`, normalised like the words they will meet."""
+    return {key: frozenset(map(_norm, words)) for key, words in raw_lexicon().items()}
+
+
+def _norm(word: str) -> str:
+    """Lower case, no hyphens or possessive, "-ize" read as "-ise"."""
+    word = word.lower().replace("’", "'").replace("-", "")
+    word = word[:-2] if word.endswith("'s") else word
+    return re.sub(r"iz(e|es|ed|ing|ation|ations)$", r"is\1", word)
+
+
+@lru_cache(maxsize=65536)
+def tokens(text: str, start: int = 0) -> Tokens:
+    """Words and commas of `text` (found from offset `start` on) with their offsets."""
+    return tuple((m.group().lower(), start + m.start()) for m in _TOKEN.finditer(text))
+
+
+def _in(word: str, cls: str) -> bool:
+    """Whether `word` (a noun in any number) belongs to the lexicon class `cls`."""
+    words, w = lexicon()[cls], _norm(word)
+    return any(form in words for form in (w, w[:-1] if w.endswith("s") else "",
+                                          w[:-2] if w.endswith("es") else "",
+                                          w[:-3] + "y" if w.endswith("ies") else ""))
+
+
+def verb_lemma(word: str, cls: str = "effect_verbs") -> tuple[str, str] | None:
+    """(lemma, form) of `word` as a verb of the lexicon class `cls`; form is base, s, ed or ing."""
+    w, words = _norm(word), lexicon()[cls]
+    for lemma, form in _forms(w):
+        for prefix in ("", *_PREFIXES):
+            if lemma.startswith(prefix) and lemma[len(prefix):] in words:
+                return lemma, form
+    return None
+
+
+def _forms(w: str) -> list[tuple[str, str]]:
+    forms = [(w, "base"), (_IRREGULAR.get(w, ""), "ed")]
+    for suffix, form, repl in (("ies", "s", "y"), ("es", "s", ""), ("s", "s", ""),
+                               ("ied", "ed", "y"), ("ed", "ed", ""), ("ed", "ed", "e"),
+                               ("ing", "ing", ""), ("ing", "ing", "e")):
+        if w.endswith(suffix) and len(w) > len(suffix) + 2:
+            stem = w[:-len(suffix)]
+            forms.append((stem + repl, form))
+            if form in ("ed", "ing") and len(stem) > 2 and stem[-1] == stem[-2]:
+                forms.append((stem[:-1], form))  # "stopped", "stopping"
+    return [f for f in forms if f[0]]
+
+
+def _index(toks: Tokens, at: int) -> int:
+    return next((i for i, (_, pos) in enumerate(toks) if pos >= at), len(toks))
+
+
+def _clause_tokens(text: str, unit: tuple[int, int], m: re.Match) -> tuple[Tokens, int]:
+    lo, hi = context.clause(text, unit, m.start(), m.end())
+    toks = tokens(text[lo:hi], lo)
+    return toks, _index(toks, m.start())
+
+
+def _finite(toks: Tokens, i: int, form: str) -> bool:
+    """Whether the verb at `i`, in `form`, states what happens (not "to reduce", "the cuts")."""
+    before = [w for w, _ in toks[max(0, i - 2):i] if not w.endswith("ly")]
+    prev = before[-1] if before else ""
+    if form == "s":  # "the cuts", "cuts are made": a noun
+        nxt = toks[i + 1][0] if i + 1 < len(toks) else ""
+        return prev not in _DETERMINERS and prev != "to" and nxt not in _NOUN_NEXT
+    if form == "base":
+        return (prev in {"will", "helps", "help", "that", "which", "they", "we"}
+                or prev.endswith("'ll") or (prev == "to" and "help" in " ".join(before))
+                or (prev.endswith("s") and len(prev) > 3 and not prev.endswith("ss")
+                    and (_in(prev, "care") or _in(prev, "agents") or _in(prev, "physiology"))))
+    if form == "ed":
+        return prev in {"is", "are", "gets", "get", "becomes", "become"}
+    return prev in {",", "by", "while", "is", "are", "keeps"}
+
+
+def effect_kind(text: str, unit: tuple[int, int], m: re.Match) -> str | None:
+    """"physiology" or "outcomes" when the verb at `m` states an effect on the body, else None."""
+    toks, i = _clause_tokens(text, unit, m)
+    if i >= len(toks) or any(w in _CONDITIONS for w, _ in toks):
+        return None
+    word = toks[i][0]
+    if verb_lemma(word, "outcome_verbs"):
+        after = toks[i + 1:i + 5]
+        return "outcomes" if any(_in(w, "outcome_results") for w, _ in after) else None
+    found = verb_lemma(word)
+    if not found or not _finite(toks, i, found[1]):
+        return None
+    before, after = toks[max(0, i - 8):i], toks[i + 1:i + 10]
+    if any(w in _FIRST_PERSON or w == "you" for w, _ in before[-2:]):
+        return None  # "you release", "I reduced": the reader's or a patient's doing
+    opens = i == 0 and found[1] == "s"  # "Reduces pain": a benefit bullet, the product implied
+    agent = opens or any(_in(w, "care") or _in(w, "agents") or w in lexicon()["subject_pronouns"]
+                         for w, _ in before)
+    candidates = []
+    if agent or found[1] == "ed":  # "X reduces pain"; "toxins are flushed out"
+        candidates.append([w for w, _ in after])
+    if found[1] == "ed" or _unit_agent(text, unit, toks[i][1]):
+        candidates.append([w for w, _ in before[-3:]])  # "after needling, the ache melts away"
+    for objects in candidates:
+        for cls in ("physiology", "outcomes"):
+            if any(_in(w, cls) for w in objects):
+                return cls
+    return None
+
+
+def _unit_agent(text: str, unit: tuple[int, int], at: int) -> bool:
+    """Whether the sentence names a treatment before offset `at` (so a body change is its effect)."""
+    lex = lexicon()
+    return any(_in(w, "care") or _in(w, "agents") or w in lex["subject_pronouns"]
+               for w, _ in tokens(text[unit[0]:at], unit[0]))
+
+
+def physiology_effect(text: str, unit: tuple[int, int], m: re.Match) -> bool:
+    """An effect on muscles, nerves, cells or blood stated as fact (a mechanism)."""
+    return effect_kind(text, unit, m) == "physiology"
+
+
+def outcome_effect(text: str, unit: tuple[int, int], m: re.Match) -> bool:
+    """An effect on pain, sleep, recovery or function stated as fact (a certainty)."""
+    return effect_kind(text, unit, m) == "outcomes"
+
+
+def comparison(text: str, unit: tuple[int, int], m: re.Match) -> bool:
+    """A comparison with other care ("faster than physio", "unlike pills") at `m`."""
+    toks, i = _clause_tokens(text, unit, m)
+    if i >= len(toks):
+        return False
+    word, after = toks[i][0], [w for w, _ in toks[i + 1:i + 5]]
+    if word == "than":
+        return _than(toks, i, after)
+    if any(w in lexicon()["controls"] for w in after):
+        return False  # "compared with sham needling": how trials are described
+    if word in ("compared", "instead"):
+        if not after or after[0] not in {"to", "with", "of", "than"}:
+            return False
+        after = after[1:]
+    return any(_in(w, "care") for w in after)
+
+
+def _than(toks: Tokens, i: int, after: list[str]) -> bool:
+    before = [w for w, _ in toks[max(0, i - 3):i]]
+    if not before or (after and (after[0][0].isdigit() or after[0] in {"a", "an", "one", "ever"})):
+        return False  # "more than 20 years", "longer than an hour", "than ever"
+    adjective = before[-1]
+    if adjective in _NOT_COMPARATIVE:
+        return False
+    efficacy = adjective in lexicon()["comparatives"] or _in(adjective, "efficacy_words")
+    if adjective in {"more", "less", "fewer"} or not efficacy and not adjective.endswith("er"):
+        return False
+    return adjective in {"better", "superior", "faster", "quicker"} or any(
+        _in(w, "care") for w in after)
+
+
+_NOT_COMPARATIVE = frozenset("rather other whether further either neither together never however "
+                             "over under after ever".split())
+_TIME = frozenset({"midnight", "soon", "week", "weekend", "month", "days", "hours"})
+
+
+def urgency(text: str, unit: tuple[int, int], m: re.Match) -> bool:
+    """A deadline or dwindling stock next to a booking or buying word, in the sentence of `m`."""
+    toks = tokens(text[unit[0]:unit[1]], unit[0])
+    words = [w for w, _ in toks]
+    lex = lexicon()
+    commerce = any(_in(w, "commerce") for w in words)
+    return commerce and any(_pressure(words, k, lex) for k in range(len(words)))
+
+
+def _pressure(words: list[str], k: int, lex: dict) -> bool:
+    """Whether `words[k]` starts a deadline or scarcity cue."""
+    w, nxt = words[k], words[k + 1:k + 4]
+    prev = words[k - 1] if k else ""
+    time = lex["weekdays"] | lex["weak_pressure"] | _TIME
+    if w in {"end", "ends", "expire", "expires", "close", "closes", "until", "till", "finishes"}:
+        return any(x in time or x[:1].isdigit() for x in nxt)
+    if w in {"only", "just", "last"}:
+        return bool(nxt) and (nxt[0] in {"few", "handful", "chance"}
+                              or w != "last" and nxt[0][:1].isdigit())
+    if w in {"left", "remaining"}:
+        return prev[:1].isdigit() or prev in {"few", "stock", "places", "spots", "slots"}
+    if w in {"fast", "quickly", "out"}:
+        return prev in {"going", "selling", "filling", "sell", "fill", "go", "up", "sold", "running"}
+    if w in {"hurry", "deadline", "countdown"}:
+        return True
+    return w in {"week", "month", "weekend", "today"} and bool(nxt) and nxt[0] == "only"
+
+
+def quoted_testimonial(text: str, unit: tuple[int, int], m: re.Match) -> bool:
+    """A star rating, or a quotation in the first person, exclaiming or signed by a name."""
+    if m.group().startswith("★"):  # a rating of the care itself, not of the parking
+        words = [w for w, _ in tokens(text[unit[0]:unit[1]])]
+        return len(m.group().strip()) >= 3 and any(
+            w in _FIRST_PERSON or _in(w, "outcomes") or _in(w, "physiology") for w in words)
+    quoted = context.quotation(text, m.start())
+    if quoted is None:
+        return False
+    words = [w for w, _ in tokens(text[quoted[0]:quoted[1]])]
+    if len(words) < 4:
+        return False  # scare quotes: "dry", "sham", "just part of it"
+    signed = re.match(r"""["'.!\s]{0,3}[—–-]\s*[A-Z]|\s*[—–-]?\s*(?:verified|[A-Z][a-z]+, \d\d\b)""",
+                      text[quoted[1] + 1:quoted[1] + 40])
+    health = any(_in(w, "outcomes") or _in(w, "physiology") for w in words)
+    return bool(_FIRST_PERSON & set(words) or (signed or "!" in words) and health)
+
+
+def hype_density(text: str, unit: tuple[int, int], m: re.Match) -> bool:
+    """Two hype words in one sentence, or a rank claimed for a place ("London's leading")."""
+    toks = tokens(text[unit[0]:unit[1]], unit[0])
+    i = _index(toks, m.start())
+    if i < len(toks) and toks[i][0] in lexicon()["ranks"] and i > 0:
+        owner = text[toks[i - 1][1]:toks[i - 1][1] + len(toks[i - 1][0])]
+        named = owner[:1].isupper() and toks[i][0] not in {"first", "number", "no"}
+        return owner.endswith(("'s", "’s")) and (_in(owner, "rank_owners") or named)
+    return len({_norm(w) for w, _ in toks if _in(w, "hype")}) >= 2
+
+
+DETECTORS: dict[str, Callable[[str, tuple[int, int], re.Match], bool]] = {
+    "physiology_effect": physiology_effect, "outcome_effect": outcome_effect,
+    "comparison": comparison, "urgency": urgency, "quoted_testimonial": quoted_testimonial,
+    "hype_density": hype_density}
+
+
+def gate(name: str) -> list[str]:
+    """Patterns for the words where detector `name` may fire (they feed the prefilter)."""
+    lex = raw_lexicon()
+    if name in ("physiology_effect", "outcome_effect"):
+        stems = sorted({_stem(w) for w in lex["effect_verbs"] + lex["outcome_verbs"]})
+        return [rf"(?:re-?|super-?|turbo-?|over-?)?(?:{'|'.join(stems)})[a-z]*",
+                "|".join(_IRREGULAR)]
+    words = {"comparison": ["than", "unlike", "compared", "versus", "vs", "instead"],
+             "urgency": ["ends?", "expires?", "closes?", "until", "till", "finishes", "only",
+                         "just", "last", "left", "remaining", "fast", "quickly", "out", "hurry", "deadline", "countdown", "week", "month",
+                         "weekend", "today"],
+             "quoted_testimonial": ['"\\s*[A-Za-z]+', "★+"],
+             "hype_density": [_stem(w, 0) for w in sorted({*lex["hype"], *lex["ranks"]})]}[name]
+    return ["|".join(words)]
+
+
+def _stem(lemma: str, cut: int = 1) -> str:
+    """A pattern for what every form of `lemma` shares ("reduc" for reduce), hyphen optional."""
+    if cut and len(lemma) > 4 and lemma[-1] in "ey":
+        lemma = lemma[:-1]
+    return re.escape(lemma).replace(r"\-", "-?")
