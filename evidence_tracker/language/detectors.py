@@ -12,79 +12,16 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 from typing import Callable
 
-import yaml
+from evidence_tracker.language import context, people
+from evidence_tracker.language.lexicon import (IRREGULAR, Tokens, in_class, lexicon, norm,
+                                               raw_lexicon, tokens, verb_lemma)
 
-from evidence_tracker.language import context
-
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*|[,;:!]")
-_IRREGULAR = {"broken": "break", "driven": "drive", "beaten": "beat", "undone": "undo",
-              "freed": "free", "shut": "shut", "cut": "cut", "fed": "feed", "woken": "wake"}
-_PREFIXES = ("re", "super", "turbo", "over")
 _DETERMINERS = frozenset("the a an your our their his her its these those this that no any".split())
 _CONDITIONS = frozenset({"if", "unless", "whether"})
 _NOUN_NEXT = frozenset({"are", "is", "were", "was", "have", "of"})
 _FIRST_PERSON = frozenset({"i", "i'm", "i've", "i'd", "i'll", "my", "me", "myself"})
-Tokens = tuple[tuple[str, int], ...]  # (lower-case word, offset in the text)
-
-
-@lru_cache(maxsize=1)
-def raw_lexicon() -> dict[str, tuple[str, ...]]:
-    """The word classes of `lexicon.yaml` as written."""
-    data = yaml.safe_load(resources.files(__package__).joinpath("lexicon.yaml").read_text("utf-8"))
-    return {key: tuple(str(words).lower().split()) for key, words in data.items()}
-
-
-@lru_cache(maxsize=1)
-def lexicon() -> dict[str, frozenset[str]]:
-    """The word classes of `lexicon.yaml`, normalised like the words they will meet."""
-    return {key: frozenset(map(_norm, words)) for key, words in raw_lexicon().items()}
-
-
-def _norm(word: str) -> str:
-    """Lower case, no hyphens or possessive, "-ize" read as "-ise"."""
-    word = word.lower().replace("’", "'").replace("-", "")
-    word = word[:-2] if word.endswith("'s") else word
-    return re.sub(r"iz(e|es|ed|ing|ation|ations)$", r"is\1", word)
-
-
-@lru_cache(maxsize=65536)
-def tokens(text: str, start: int = 0) -> Tokens:
-    """Words and commas of `text` (found from offset `start` on) with their offsets."""
-    return tuple((m.group().lower(), start + m.start()) for m in _TOKEN.finditer(text))
-
-
-def _in(word: str, cls: str) -> bool:
-    """Whether `word` (a noun in any number) belongs to the lexicon class `cls`."""
-    words, w = lexicon()[cls], _norm(word)
-    return any(form in words for form in (w, w[:-1] if w.endswith("s") else "",
-                                          w[:-2] if w.endswith("es") else "",
-                                          w[:-3] + "y" if w.endswith("ies") else ""))
-
-
-def verb_lemma(word: str, cls: str = "effect_verbs") -> tuple[str, str] | None:
-    """(lemma, form) of `word` as a verb of the lexicon class `cls`; form is base, s, ed or ing."""
-    w, words = _norm(word), lexicon()[cls]
-    for lemma, form in _forms(w):
-        for prefix in ("", *_PREFIXES):
-            if lemma.startswith(prefix) and lemma[len(prefix):] in words:
-                return lemma, form
-    return None
-
-
-def _forms(w: str) -> list[tuple[str, str]]:
-    forms = [(w, "base"), (_IRREGULAR.get(w, ""), "ed")]
-    for suffix, form, repl in (("ies", "s", "y"), ("es", "s", ""), ("s", "s", ""),
-                               ("ied", "ed", "y"), ("ed", "ed", ""), ("ed", "ed", "e"),
-                               ("ing", "ing", ""), ("ing", "ing", "e")):
-        if w.endswith(suffix) and len(w) > len(suffix) + 2:
-            stem = w[:-len(suffix)]
-            forms.append((stem + repl, form))
-            if form in ("ed", "ing") and len(stem) > 2 and stem[-1] == stem[-2]:
-                forms.append((stem[:-1], form))  # "stopped", "stopping"
-    return [f for f in forms if f[0]]
 
 
 def _index(toks: Tokens, at: int) -> int:
@@ -108,21 +45,31 @@ def _finite(toks: Tokens, i: int, form: str) -> bool:
         return (prev in {"will", "helps", "help", "that", "which", "they", "we"}
                 or prev.endswith("'ll") or (prev == "to" and "help" in " ".join(before))
                 or (prev.endswith("s") and len(prev) > 3 and not prev.endswith("ss")
-                    and (_in(prev, "care") or _in(prev, "agents") or _in(prev, "physiology"))))
+                    and (in_class(prev, "care") or in_class(prev, "agents") or in_class(prev, "physiology"))))
     if form == "ed":
         return prev in {"is", "are", "gets", "get", "becomes", "become"}
     return prev in {",", "by", "while", "is", "are", "keeps"}
 
 
 def effect_kind(text: str, unit: tuple[int, int], m: re.Match) -> str | None:
-    """"physiology" or "outcomes" when the verb at `m` states an effect on the body, else None."""
-    toks, i = _clause_tokens(text, unit, m)
+    """The class (physiology, outcomes, abstract_goods) of what the verb at `m` is said to
+    change, or None when it states no effect (three rules ask, so the answer is cached)."""
+    return _effect_kind(text, unit, m.start(), m.end())
+
+
+@lru_cache(maxsize=256)
+def _effect_kind(text: str, unit: tuple[int, int], start: int, end: int) -> str | None:
+    lo, hi = context.clause(text, unit, start, end)
+    toks = tokens(text[lo:hi], lo)
+    i = _index(toks, start)
     if i >= len(toks) or any(w in _CONDITIONS for w, _ in toks):
         return None
     word = toks[i][0]
-    if verb_lemma(word, "outcome_verbs"):
-        after = toks[i + 1:i + 5]
-        return "outcomes" if any(_in(w, "outcome_results") for w, _ in after) else None
+    if verb_lemma(word, "outcome_verbs"):  # "provides relief", "means faster recovery"
+        after = [w for w, _ in toks[i + 1:i + 6]]
+        better = any(w in lexicon()["comparatives"] for w in after[:3])
+        return "outcomes" if any(in_class(w, "outcome_results") or better and (
+            in_class(w, "outcomes") or in_class(w, "physiology")) for w in after) else None
     found = verb_lemma(word)
     if not found or not _finite(toks, i, found[1]):
         return None
@@ -130,7 +77,7 @@ def effect_kind(text: str, unit: tuple[int, int], m: re.Match) -> str | None:
     if any(w in _FIRST_PERSON or w == "you" for w, _ in before[-2:]):
         return None  # "you release", "I reduced": the reader's or a patient's doing
     opens = i == 0 and found[1] == "s"  # "Reduces pain": a benefit bullet, the product implied
-    agent = opens or any(_in(w, "care") or _in(w, "agents") or w in lexicon()["subject_pronouns"]
+    agent = opens or any(in_class(w, "care") or in_class(w, "agents") or w in lexicon()["subject_pronouns"]
                          for w, _ in before)
     candidates = []
     if agent or found[1] == "ed":  # "X reduces pain"; "toxins are flushed out"
@@ -138,8 +85,8 @@ def effect_kind(text: str, unit: tuple[int, int], m: re.Match) -> str | None:
     if found[1] == "ed" or _unit_agent(text, unit, toks[i][1]):
         candidates.append([w for w, _ in before[-3:]])  # "after needling, the ache melts away"
     for objects in candidates:
-        for cls in ("physiology", "outcomes"):
-            if any(_in(w, cls) for w in objects):
+        for cls in ("physiology", "outcomes", "abstract_goods"):
+            if any(in_class(w, cls) for w in objects):
                 return cls
     return None
 
@@ -147,7 +94,7 @@ def effect_kind(text: str, unit: tuple[int, int], m: re.Match) -> str | None:
 def _unit_agent(text: str, unit: tuple[int, int], at: int) -> bool:
     """Whether the sentence names a treatment before offset `at` (so a body change is its effect)."""
     lex = lexicon()
-    return any(_in(w, "care") or _in(w, "agents") or w in lex["subject_pronouns"]
+    return any(in_class(w, "care") or in_class(w, "agents") or w in lex["subject_pronouns"]
                for w, _ in tokens(text[unit[0]:at], unit[0]))
 
 
@@ -159,6 +106,11 @@ def physiology_effect(text: str, unit: tuple[int, int], m: re.Match) -> bool:
 def outcome_effect(text: str, unit: tuple[int, int], m: re.Match) -> bool:
     """An effect on pain, sleep, recovery or function stated as fact (a certainty)."""
     return effect_kind(text, unit, m) == "outcomes"
+
+
+def vague_effect(text: str, unit: tuple[int, int], m: re.Match) -> bool:
+    """An effect on life, potential or wellbeing stated as fact (a vague benefit)."""
+    return effect_kind(text, unit, m) == "abstract_goods"
 
 
 def comparison(text: str, unit: tuple[int, int], m: re.Match) -> bool:
@@ -175,7 +127,7 @@ def comparison(text: str, unit: tuple[int, int], m: re.Match) -> bool:
         if not after or after[0] not in {"to", "with", "of", "than"}:
             return False
         after = after[1:]
-    return any(_in(w, "care") for w in after)
+    return any(in_class(w, "care") for w in after)
 
 
 def _than(toks: Tokens, i: int, after: list[str]) -> bool:
@@ -185,11 +137,11 @@ def _than(toks: Tokens, i: int, after: list[str]) -> bool:
     adjective = before[-1]
     if adjective in _NOT_COMPARATIVE:
         return False
-    efficacy = adjective in lexicon()["comparatives"] or _in(adjective, "efficacy_words")
+    efficacy = adjective in lexicon()["comparatives"] or in_class(adjective, "efficacy_words")
     if adjective in {"more", "less", "fewer"} or not efficacy and not adjective.endswith("er"):
         return False
     return adjective in {"better", "superior", "faster", "quicker"} or any(
-        _in(w, "care") for w in after)
+        in_class(w, "care") for w in after)
 
 
 _NOT_COMPARATIVE = frozenset("rather other whether further either neither together never however "
@@ -202,7 +154,7 @@ def urgency(text: str, unit: tuple[int, int], m: re.Match) -> bool:
     toks = tokens(text[unit[0]:unit[1]], unit[0])
     words = [w for w, _ in toks]
     lex = lexicon()
-    commerce = any(_in(w, "commerce") for w in words)
+    commerce = any(in_class(w, "commerce") for w in words)
     return commerce and any(_pressure(words, k, lex) for k in range(len(words)))
 
 
@@ -230,7 +182,7 @@ def quoted_testimonial(text: str, unit: tuple[int, int], m: re.Match) -> bool:
     if m.group().startswith("★"):  # a rating of the care itself, not of the parking
         words = [w for w, _ in tokens(text[unit[0]:unit[1]])]
         return len(m.group().strip()) >= 3 and any(
-            w in _FIRST_PERSON or _in(w, "outcomes") or _in(w, "physiology") for w in words)
+            w in _FIRST_PERSON or in_class(w, "outcomes") or in_class(w, "physiology") for w in words)
     quoted = context.quotation(text, m.start())
     if quoted is None:
         return False
@@ -239,7 +191,7 @@ def quoted_testimonial(text: str, unit: tuple[int, int], m: re.Match) -> bool:
         return False  # scare quotes: "dry", "sham", "just part of it"
     signed = re.match(r"""["'.!\s]{0,3}[—–-]\s*[A-Z]|\s*[—–-]?\s*(?:verified|[A-Z][a-z]+, \d\d\b)""",
                       text[quoted[1] + 1:quoted[1] + 40])
-    health = any(_in(w, "outcomes") or _in(w, "physiology") for w in words)
+    health = any(in_class(w, "outcomes") or in_class(w, "physiology") for w in words)
     return bool(_FIRST_PERSON & set(words) or (signed or "!" in words) and health)
 
 
@@ -250,23 +202,25 @@ def hype_density(text: str, unit: tuple[int, int], m: re.Match) -> bool:
     if i < len(toks) and toks[i][0] in lexicon()["ranks"] and i > 0:
         owner = text[toks[i - 1][1]:toks[i - 1][1] + len(toks[i - 1][0])]
         named = owner[:1].isupper() and toks[i][0] not in {"first", "number", "no"}
-        return owner.endswith(("'s", "’s")) and (_in(owner, "rank_owners") or named)
-    return len({_norm(w) for w, _ in toks if _in(w, "hype")}) >= 2
+        return owner.endswith(("'s", "’s")) and (in_class(owner, "rank_owners") or named)
+    return len({norm(w) for w, _ in toks if in_class(w, "hype")}) >= 2
 
 
 DETECTORS: dict[str, Callable[[str, tuple[int, int], re.Match], bool]] = {
     "physiology_effect": physiology_effect, "outcome_effect": outcome_effect,
     "comparison": comparison, "urgency": urgency, "quoted_testimonial": quoted_testimonial,
-    "hype_density": hype_density}
+    "hype_density": hype_density, "vague_effect": vague_effect, **people.DETECTORS}
 
 
 def gate(name: str) -> list[str]:
     """Patterns for the words where detector `name` may fire (they feed the prefilter)."""
     lex = raw_lexicon()
-    if name in ("physiology_effect", "outcome_effect"):
+    if name in people.DETECTORS:
+        return people.gates()[name]
+    if name in ("physiology_effect", "outcome_effect", "vague_effect"):
         stems = sorted({_stem(w) for w in lex["effect_verbs"] + lex["outcome_verbs"]})
         return [rf"(?:re-?|super-?|turbo-?|over-?)?(?:{'|'.join(stems)})[a-z]*",
-                "|".join(_IRREGULAR)]
+                "|".join(IRREGULAR)]
     words = {"comparison": ["than", "unlike", "compared", "versus", "vs", "instead"],
              "urgency": ["ends?", "expires?", "closes?", "until", "till", "finishes", "only",
                          "just", "last", "left", "remaining", "fast", "quickly", "out", "hurry", "deadline", "countdown", "week", "month",
