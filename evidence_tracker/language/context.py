@@ -39,7 +39,8 @@ _HEDGES = (  # words that qualify a claim; each line one idea
     r"|established|certain|confirmed|understood|shown|supported|demonstrated)",
     r"little\ (?:evidence|research)|no\ (?:[\w-]+\ )?evidence|insufficient|inconclusive|conflicting|debated|controversial",
     r"low[-\ ](?:quality|certainty)|short[-\ ]term|(?:is|are|remains?)\ (?:\w+\ )?(?:weak|poor|lacking|sparse|scant)",
-    r"unnecessary|where\ possible|if\ possible|when\ appropriate",
+    r"unnecessary|where\ possible|if\ possible|when\ appropriate|not\ enough|isn't\ enough|aren't\ enough"
+    r"|for\ a\ (?:few|couple\ of)\ (?:hours|days|weeks)",
     r"thought|believed|proposed|hypothes\w*|theor(?:y|ies|ised|ized|etical)|ideas?",
     r"claims?(?=\ that|\ to)|claimed|said\ to|reportedly|supposedly|purported\w*|alleged\w*",
     r"according\ to\ (?:TCM|traditional|Chinese|ancient|tradition|\w+\ (?:theory|tradition|philosophy))",

@@ -221,7 +221,7 @@ def gate(name: str) -> list[str]:
         stems = sorted({_stem(w) for w in lex["effect_verbs"] + lex["outcome_verbs"]})
         return [rf"(?:re-?|super-?|turbo-?|over-?)?(?:{'|'.join(stems)})[a-z]*",
                 "|".join(IRREGULAR)]
-    words = {"comparison": ["than", "unlike", "compared", "versus", "vs", "instead"],
+    words = {"comparison": ["than", *lex["comparison_markers"]],
              "urgency": ["ends?", "expires?", "closes?", "until", "till", "finishes", "only",
                          "just", "last", "left", "remaining", "fast", "quickly", "out", "hurry", "deadline", "countdown", "week", "month",
                          "weekend", "today"],

@@ -46,7 +46,7 @@ def people_report(text: str, unit: tuple[int, int], m: re.Match) -> bool:
     before = [w for w, _ in toks[max(0, i - 4):i]]
     after = [w for w, _ in toks[i + 1:i + 13]]
     return any(in_class(w, "people") for w in before) and any(
-        in_class(w, "improvement") or in_class(w, "outcomes") for w in after)
+        in_class(w, "improvement") for w in after)  # "people find symptoms settle" is natural history
 
 
 def endorsement(text: str, unit: tuple[int, int], m: re.Match) -> bool:
