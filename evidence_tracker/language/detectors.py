@@ -15,8 +15,10 @@ from functools import lru_cache
 from typing import Callable
 
 from evidence_tracker.language import context, people
+from evidence_tracker.language.prefilter import trie
 from evidence_tracker.language.lexicon import (IRREGULAR, Tokens, in_class, lexicon, norm,
-                                               raw_lexicon, tokens, verb_lemma)
+                                               raw_lexicon, span_tokens, tokens,
+                                               unit_tokens, verb_lemma)
 
 _DETERMINERS = frozenset("the a an your our their his her its these those this that no any".split())
 _CONDITIONS = frozenset({"if", "unless", "whether"})
@@ -30,7 +32,7 @@ def _index(toks: Tokens, at: int) -> int:
 
 def _clause_tokens(text: str, unit: tuple[int, int], m: re.Match) -> tuple[Tokens, int]:
     lo, hi = context.clause(text, unit, m.start(), m.end())
-    toks = tokens(text[lo:hi], lo)
+    toks = span_tokens(text, unit, lo, hi)
     return toks, _index(toks, m.start())
 
 
@@ -60,11 +62,13 @@ def effect_kind(text: str, unit: tuple[int, int], m: re.Match) -> str | None:
 @lru_cache(maxsize=256)
 def _effect_kind(text: str, unit: tuple[int, int], start: int, end: int) -> str | None:
     lo, hi = context.clause(text, unit, start, end)
-    toks = tokens(text[lo:hi], lo)
+    toks = span_tokens(text, unit, lo, hi)
     i = _index(toks, start)
-    if i >= len(toks) or any(w in _CONDITIONS for w, _ in toks):
+    if i >= len(toks) or _conditional(toks):
         return None
     word = toks[i][0]
+    if _object_class(word):
+        return _verb_before(text, toks, i)
     if verb_lemma(word, "outcome_verbs"):  # "provides relief", "means faster recovery"
         after = [w for w, _ in toks[i + 1:i + 6]]
         better = any(w in lexicon()["comparatives"] for w in after[:3])
@@ -91,11 +95,60 @@ def _effect_kind(text: str, unit: tuple[int, int], start: int, end: int) -> str 
     return None
 
 
+@lru_cache(maxsize=1024)
+def _conditional(toks: Tokens) -> bool:
+    """Whether the clause `toks` is a condition ("if it hurts, we stop")."""
+    return any(w in _CONDITIONS for w, _ in toks)
+
+
+def _object_class(word: str) -> str | None:
+    return next((c for c in ("physiology", "outcomes") if in_class(word, c)), None)
+
+
+def lower_next(text: str, toks: Tokens, k: int) -> bool:
+    """Whether the word after token `k` starts in lower case (prose, not a title)."""
+    return k + 1 < len(toks) and text[toks[k + 1][1]].islower()
+
+
+def _verb_before(text: str, toks: Tokens, j: int) -> str | None:
+    """The class of the body word at `j` when a verb of any kind (not a neutral one such as
+    "involves") acts on it with a treatment as subject, or opens the clause: "the filament
+    interrupts the reflex", "- Curbs cravings". Verbs outside the lexicon are caught here."""
+    for k in range(j - 1, max(-1, j - 5), -1):
+        word = toks[k][0]
+        if _unknown_verb(word):
+            if k + 1 < len(toks) and toks[k + 1][0] in _AFTER_NOUN:
+                return None  # "taping applications for the knee": a plural noun
+            subject = [w for w, _ in toks[max(0, k - 3):k] if not w.endswith("ly")]
+            if not subject:  # "- Curbs cravings", not a Title Case heading
+                return _object_class(toks[j][0]) if lower_next(text, toks, k) else None
+            if subject[-1] in {"it", "this", "we"} or (
+                    in_class(subject[-1], "care") or in_class(subject[-1], "agents")):
+                return _object_class(toks[j][0])
+            return None
+    return None
+
+
+def _unknown_verb(word: str) -> bool:
+    """Whether `word` reads as a verb in the third person: "-s", not a noun or function word
+    of the lexicon, not a neutral verb of description."""
+    if not word.endswith("s") or word.endswith(("ss", "us", "is", "'s")) or len(word) < 4:
+        return False
+    lex = lexicon()
+    return not (word in lex["function_words"] or verb_lemma(word, "neutral_verbs")
+                or any(in_class(word, c) for c in _NOUN_CLASSES))
+
+
+_AFTER_NOUN = frozenset("for of in on with at from and or to by are were is have ,".split())
+_NOUN_CLASSES = ("physiology", "outcomes", "care", "agents", "people", "improvement",
+                 "outcome_results", "endorsers", "commerce", "abstract_goods")
+
+
 def _unit_agent(text: str, unit: tuple[int, int], at: int) -> bool:
     """Whether the sentence names a treatment before offset `at` (so a body change is its effect)."""
     lex = lexicon()
     return any(in_class(w, "care") or in_class(w, "agents") or w in lex["subject_pronouns"]
-               for w, _ in tokens(text[unit[0]:at], unit[0]))
+               for w, pos in unit_tokens(text, unit) if pos < at)
 
 
 def physiology_effect(text: str, unit: tuple[int, int], m: re.Match) -> bool:
@@ -151,38 +204,47 @@ _TIME = frozenset({"midnight", "soon", "week", "weekend", "month", "days", "hour
 
 def urgency(text: str, unit: tuple[int, int], m: re.Match) -> bool:
     """A deadline or dwindling stock next to a booking or buying word, in the sentence of `m`."""
-    toks = tokens(text[unit[0]:unit[1]], unit[0])
+    toks = unit_tokens(text, unit)
     words = [w for w, _ in toks]
     lex = lexicon()
     commerce = any(in_class(w, "commerce") for w in words)
+    if re.search(r"\b(?:ends|closes|expires) in \d+[:h]", text[unit[0]:unit[1]], re.I):
+        return True  # a countdown needs no booking word beside it
     return commerce and any(_pressure(words, k, lex) for k in range(len(words)))
 
 
 def _pressure(words: list[str], k: int, lex: dict) -> bool:
     """Whether `words[k]` starts a deadline or scarcity cue."""
-    w, nxt = words[k], words[k + 1:k + 4]
+    w, nxt = words[k], words[k + 1:k + 6]
     prev = words[k - 1] if k else ""
     time = lex["weekdays"] | lex["weak_pressure"] | _TIME
     if w in {"end", "ends", "expire", "expires", "close", "closes", "until", "till", "finishes"}:
         return any(x in time or x[:1].isdigit() for x in nxt)
-    if w in {"only", "just", "last"}:
+    if w in {"only", "just", "last"}:  # "only 10 places", "we only take on 10 families"
         return bool(nxt) and (nxt[0] in {"few", "handful", "chance"}
-                              or w != "last" and nxt[0][:1].isdigit())
+                              or w != "last" and any(x[:1].isdigit() for x in nxt[:4]))
+    if w in {"full", "booked"}:
+        return prev in {"almost", "nearly", "fully", "virtually", "practically"} or nxt[:1] == ["up"]
     if w in {"left", "remaining"}:
         return prev[:1].isdigit() or prev in {"few", "stock", "places", "spots", "slots"}
-    if w in {"fast", "quickly", "out"}:
-        return prev in {"going", "selling", "filling", "sell", "fill", "go", "up", "sold", "running"}
+    if w in {"fast", "quickly", "out", "ahead", "flash"}:
+        return prev in {"going", "selling", "filling", "sell", "fill", "go", "up", "sold", "running",
+                        "book", "books", "booked", "booking", "weeks", "months", "a"}
     if w in {"hurry", "deadline", "countdown"}:
         return True
     return w in {"week", "month", "weekend", "today"} and bool(nxt) and nxt[0] == "only"
 
 
 def quoted_testimonial(text: str, unit: tuple[int, int], m: re.Match) -> bool:
-    """A star rating, or a quotation in the first person, exclaiming or signed by a name."""
+    """A star rating, or a quotation (or a block signed with a dash) in the first person,
+    exclaiming or signed by a name."""
     if m.group().startswith("★"):  # a rating of the care itself, not of the parking
-        words = [w for w, _ in tokens(text[unit[0]:unit[1]])]
+        words = [w for w, _ in unit_tokens(text, unit)]
         return len(m.group().strip()) >= 3 and any(
             w in _FIRST_PERSON or in_class(w, "outcomes") or in_class(w, "physiology") for w in words)
+    if m.group() in "—–":  # a block signed "— Name": a story in the first person above it
+        words = [w for w, pos in unit_tokens(text, unit) if pos < m.start()]
+        return len(words) >= 4 and bool(_FIRST_PERSON & set(words))
     quoted = context.quotation(text, m.start())
     if quoted is None:
         return False
@@ -197,7 +259,7 @@ def quoted_testimonial(text: str, unit: tuple[int, int], m: re.Match) -> bool:
 
 def hype_density(text: str, unit: tuple[int, int], m: re.Match) -> bool:
     """Two hype words in one sentence, or a rank claimed for a place ("London's leading")."""
-    toks = tokens(text[unit[0]:unit[1]], unit[0])
+    toks = unit_tokens(text, unit)
     i = _index(toks, m.start())
     if i < len(toks) and toks[i][0] in lexicon()["ranks"] and i > 0:
         owner = text[toks[i - 1][1]:toks[i - 1][1] + len(toks[i - 1][0])]
@@ -213,25 +275,32 @@ DETECTORS: dict[str, Callable[[str, tuple[int, int], re.Match], bool]] = {
 
 
 def gate(name: str) -> list[str]:
-    """Patterns for the words where detector `name` may fire (they feed the prefilter)."""
+    """Patterns for the words where detector `name` may fire (they feed the prefilter); word
+    lists become one trie-shaped pattern, which `re` matches a character at a time."""
     lex = raw_lexicon()
     if name in people.DETECTORS:
         return people.gates()[name]
     if name in ("physiology_effect", "outcome_effect", "vague_effect"):
-        stems = sorted({_stem(w) for w in lex["effect_verbs"] + lex["outcome_verbs"]})
-        return [rf"(?:re-?|super-?|turbo-?|over-?)?(?:{'|'.join(stems)})[a-z]*",
-                "|".join(IRREGULAR)]
+        stems = _stems(lex["effect_verbs"] + lex["outcome_verbs"], cut=True)
+        verbs = [rf"(?:re-?|super-?|turbo-?|over-?)?{trie(stems)}[a-z]*", trie(list(IRREGULAR))]
+        if name == "vague_effect":
+            return verbs  # reached from the verb only: a body word never makes a vague benefit
+        return [*verbs, rf"{trie(_stems(lex['physiology'] + lex['outcomes']))}(?:s|es)?"]
     words = {"comparison": ["than", *lex["comparison_markers"]],
-             "urgency": ["ends?", "expires?", "closes?", "until", "till", "finishes", "only",
-                         "just", "last", "left", "remaining", "fast", "quickly", "out", "hurry", "deadline", "countdown", "week", "month",
-                         "weekend", "today"],
-             "quoted_testimonial": ['"\\s*[A-Za-z]+', "★+"],
-             "hype_density": [_stem(w, 0) for w in sorted({*lex["hype"], *lex["ranks"]})]}[name]
-    return ["|".join(words)]
+             "urgency": ["end", "ends", "expire", "expires", "close", "closes", "until", "till",
+                         "finishes", "only", "just", "last", "left", "remaining", "fast",
+                         "quickly", "out", "hurry", "full", "booked", "ahead", "flash",
+                         "deadline", "countdown", "week", "month", "weekend", "today"],
+             "hype_density": _stems([*lex["hype"], *lex["ranks"]])}
+    if name == "quoted_testimonial":
+        return ['"\\s*[A-Za-z]+', "★+", "[—–](?=[ \\t]*[A-Z])"]
+    return [trie(words[name])]
 
 
-def _stem(lemma: str, cut: int = 1) -> str:
-    """A pattern for what every form of `lemma` shares ("reduc" for reduce), hyphen optional."""
-    if cut and len(lemma) > 4 and lemma[-1] in "ey":
-        lemma = lemma[:-1]
-    return re.escape(lemma).replace(r"\-", "-?")
+def _stems(words: list[str] | tuple[str, ...], cut: bool = False) -> list[str]:
+    """What every form of each word shares ("reduc" for reduce), with and without hyphens."""
+    found = set()
+    for word in words:
+        word = word[:-1] if cut and len(word) > 4 and word[-1] in "ey" else word
+        found |= {word, word.replace("-", "")}
+    return sorted(found)

@@ -7,6 +7,7 @@ irregular participles), "-ize" as "-ise", hyphens ignored, and a verb with a pre
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 from importlib import resources
@@ -46,6 +47,20 @@ def norm(word: str) -> str:
 def tokens(text: str, start: int = 0) -> Tokens:
     """Words and commas of `text` (found from offset `start` on) with their offsets."""
     return tuple((m.group().lower(), start + m.start()) for m in _TOKEN.finditer(text))
+
+
+@lru_cache(maxsize=1024)
+def unit_tokens(text: str, unit: tuple[int, int]) -> Tokens:
+    """Tokens of the sentence `unit` of `text`, computed once for all the detectors that ask."""
+    return tokens(text[unit[0]:unit[1]], unit[0])
+
+
+@lru_cache(maxsize=1024)
+def span_tokens(text: str, unit: tuple[int, int], lo: int, hi: int) -> Tokens:
+    """The tokens of `unit` lying within `lo`..`hi` (a clause of it)."""
+    toks = unit_tokens(text, unit)
+    starts = [pos for _, pos in toks]
+    return toks[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)]
 
 
 @lru_cache(maxsize=65536)

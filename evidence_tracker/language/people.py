@@ -9,14 +9,15 @@ from __future__ import annotations
 import re
 
 from evidence_tracker.language import context
-from evidence_tracker.language.lexicon import Tokens, in_class, lexicon, tokens, verb_lemma
+from evidence_tracker.language.prefilter import trie
+from evidence_tracker.language.lexicon import Tokens, in_class, lexicon, span_tokens, verb_lemma
 
 _READER = frozenset({"you", "you'll", "you're", "you've"})
 
 
 def _around(text: str, unit: tuple[int, int], m: re.Match) -> tuple[Tokens, int]:
     lo, hi = context.clause(text, unit, m.start(), m.end())
-    toks = tokens(text[lo:hi], lo)
+    toks = span_tokens(text, unit, lo, hi)
     return toks, next((i for i, (_, pos) in enumerate(toks) if pos >= m.start()), len(toks))
 
 
@@ -60,10 +61,10 @@ def endorsement(text: str, unit: tuple[int, int], m: re.Match) -> bool:
 def gates() -> dict[str, list[str]]:
     """Prefilter patterns for each detector here: the verbs it starts from."""
     lex = lexicon()
-    gates = {name: [rf"(?:{'|'.join(sorted(lex[cls]))})[a-z]*"] for name, cls in (
+    gates = {name: [rf"{trie(sorted(lex[cls]))}[a-z]*"] for name, cls in (
         ("promised_experience", "experience_verbs"), ("people_report", "report_verbs"))}
     # endorsement needs a participle and "by": the gate says so, for speed
-    return {**gates, "endorsement": [rf"(?:{'|'.join(sorted(lex['endorse_verbs']))})[a-z]*d by"]}
+    return {**gates, "endorsement": [rf"{trie(sorted(lex['endorse_verbs']))}[a-z]*d by"]}
 
 
 DETECTORS = {"promised_experience": promised_experience, "people_report": people_report,

@@ -62,8 +62,8 @@ def build(patterns: list[str], flags: int) -> Prefilter:
             continue
         for prefix in found:
             by_prefix.setdefault(prefix, set()).add(index)
-    trie = _trie(sorted(by_prefix)) if by_prefix else "(?!)"
-    return Prefilter(re.compile(rf"(?<!\w)(?=(?:{trie}))", re.I),
+    shape = trie(sorted(by_prefix)) if by_prefix else "(?!)"
+    return Prefilter(re.compile(rf"(?<!\w)(?=(?:{shape}))", re.I),
                      {k: frozenset(v) for k, v in by_prefix.items()}, frozenset(everywhere))
 
 
@@ -130,8 +130,9 @@ def _charset(arg) -> set[str]:
     return chars
 
 
-def _trie(words: list[str]) -> str:
-    """One pattern matching any of `words`, shaped as a trie so `re` tests a character at a time."""
+def trie(words: list[str]) -> str:
+    """One pattern matching any of the literal `words`, shaped as a trie so `re` tests a
+    character at a time (also used by `detectors` for its word-class gates)."""
     tree: dict = {}
     for word in words:
         node = tree
