@@ -47,7 +47,7 @@ def _finite(toks: Tokens, i: int, form: str) -> bool:
         return (prev in {"will", "helps", "help", "that", "which", "they", "we"}
                 or prev.endswith("'ll") or (prev == "to" and "help" in " ".join(before))
                 or (prev.endswith("s") and len(prev) > 3 and not prev.endswith("ss")
-                    and (in_class(prev, "care") or in_class(prev, "agents") or in_class(prev, "physiology"))))
+                    and any(in_class(prev, c) for c in ("care", "agents", "physiology"))))
     if form == "ed":
         return prev in {"is", "are", "gets", "get", "becomes", "become"}
     return prev in {",", "by", "while", "is", "are", "keeps"}
@@ -81,7 +81,8 @@ def _effect_kind(text: str, unit: tuple[int, int], start: int, end: int) -> str 
     if any(w in _FIRST_PERSON or w == "you" for w, _ in before[-2:]):
         return None  # "you release", "I reduced": the reader's or a patient's doing
     opens = i == 0 and found[1] == "s"  # "Reduces pain": a benefit bullet, the product implied
-    agent = opens or any(in_class(w, "care") or in_class(w, "agents") or w in lexicon()["subject_pronouns"]
+    pronouns = lexicon()["subject_pronouns"]
+    agent = opens or any(in_class(w, "care") or in_class(w, "agents") or w in pronouns
                          for w, _ in before)
     candidates = []
     if agent or found[1] == "ed":  # "X reduces pain"; "toxins are flushed out"
@@ -145,7 +146,7 @@ _NOUN_CLASSES = ("physiology", "outcomes", "care", "agents", "people", "improvem
 
 
 def _unit_agent(text: str, unit: tuple[int, int], at: int) -> bool:
-    """Whether the sentence names a treatment before offset `at` (so a body change is its effect)."""
+    """Whether the sentence names a treatment before `at` (so a body change is its effect)."""
     lex = lexicon()
     return any(in_class(w, "care") or in_class(w, "agents") or w in lex["subject_pronouns"]
                for w, pos in unit_tokens(text, unit) if pos < at)
@@ -199,6 +200,8 @@ def _than(toks: Tokens, i: int, after: list[str]) -> bool:
 
 _NOT_COMPARATIVE = frozenset("rather other whether further either neither together never however "
                              "over under after ever".split())
+_SIGNED = re.compile(r"""["'.!\s]{0,3}[—–-]\s*[A-Z]"""  # "..." — Name
+                     r"""|\s*[—–-]?\s*(?:verified|[A-Z][a-z]+, \d\d\b)""")  # Name, 42
 _TIME = frozenset({"midnight", "soon", "week", "weekend", "month", "days", "hours"})
 
 
@@ -224,12 +227,13 @@ def _pressure(words: list[str], k: int, lex: dict) -> bool:
         return bool(nxt) and (nxt[0] in {"few", "handful", "chance"}
                               or w != "last" and any(x[:1].isdigit() for x in nxt[:4]))
     if w in {"full", "booked"}:
-        return prev in {"almost", "nearly", "fully", "virtually", "practically"} or nxt[:1] == ["up"]
+        return prev in {"almost", "nearly", "fully", "virtually", "practically"} or (
+            nxt[:1] == ["up"])
     if w in {"left", "remaining"}:
         return prev[:1].isdigit() or prev in {"few", "stock", "places", "spots", "slots"}
     if w in {"fast", "quickly", "out", "ahead", "flash"}:
-        return prev in {"going", "selling", "filling", "sell", "fill", "go", "up", "sold", "running",
-                        "book", "books", "booked", "booking", "weeks", "months", "a"}
+        return prev in {"going", "selling", "filling", "sell", "fill", "go", "up", "sold",
+                        "running", "book", "books", "booked", "booking", "weeks", "months", "a"}
     if w in {"hurry", "deadline", "countdown"}:
         return True
     return w in {"week", "month", "weekend", "today"} and bool(nxt) and nxt[0] == "only"
@@ -241,7 +245,8 @@ def quoted_testimonial(text: str, unit: tuple[int, int], m: re.Match) -> bool:
     if m.group().startswith("★"):  # a rating of the care itself, not of the parking
         words = [w for w, _ in unit_tokens(text, unit)]
         return len(m.group().strip()) >= 3 and any(
-            w in _FIRST_PERSON or in_class(w, "outcomes") or in_class(w, "physiology") for w in words)
+            w in _FIRST_PERSON or in_class(w, "outcomes") or in_class(w, "physiology")
+            for w in words)
     if m.group() in "—–":  # a block signed "— Name": a story in the first person above it
         words = [w for w, pos in unit_tokens(text, unit) if pos < m.start()]
         return len(words) >= 4 and bool(_FIRST_PERSON & set(words))
@@ -251,8 +256,7 @@ def quoted_testimonial(text: str, unit: tuple[int, int], m: re.Match) -> bool:
     words = [w for w, _ in tokens(text[quoted[0]:quoted[1]])]
     if len(words) < 4:
         return False  # scare quotes: "dry", "sham", "just part of it"
-    signed = re.match(r"""["'.!\s]{0,3}[—–-]\s*[A-Z]|\s*[—–-]?\s*(?:verified|[A-Z][a-z]+, \d\d\b)""",
-                      text[quoted[1] + 1:quoted[1] + 40])
+    signed = _SIGNED.match(text, quoted[1] + 1, quoted[1] + 40)
     health = any(in_class(w, "outcomes") or in_class(w, "physiology") for w in words)
     return bool(_FIRST_PERSON & set(words) or (signed or "!" in words) and health)
 

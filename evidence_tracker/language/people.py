@@ -40,14 +40,14 @@ def promised_experience(text: str, unit: tuple[int, int], m: re.Match) -> bool:
 
 
 def people_report(text: str, unit: tuple[int, int], m: re.Match) -> bool:
-    """Patients, clients or graduates reporting an improvement ("clients tell us it's life-changing")."""
+    """Clients or graduates reporting an improvement ("clients tell us it's life-changing")."""
     toks, i = _around(text, unit, m)
     if _verb(toks, i, "report_verbs") not in ("base", "s", "ing"):
         return False
     before = [w for w, _ in toks[max(0, i - 4):i]]
     after = [w for w, _ in toks[i + 1:i + 13]]
     return any(in_class(w, "people") for w in before) and any(
-        in_class(w, "improvement") for w in after)  # "people find symptoms settle" is natural history
+        in_class(w, "improvement") for w in after)  # "symptoms settle": natural history
 
 
 def endorsement(text: str, unit: tuple[int, int], m: re.Match) -> bool:

@@ -160,8 +160,8 @@ def _rule(raw: object, name: str, index: int, macros: dict[str, str]) -> Rule:
     gate = detectors.gate(detector) if detector else []
     return Rule(rule_id, category, severity, _text(raw, "message", bad),
                 _text(raw, "suggestion", bad), str(raw.get("source") or ""),
-                _patterns([*gate, *(raw.get("patterns") or [])] if detector else raw.get("patterns"),
-                          macros, bad),
+                _patterns([*gate, *(raw.get("patterns") or [])] if detector
+                          else raw.get("patterns"), macros, bad),
                 lead_in=_lead_in(raw, macros, bad), detector=detector,
                 flag_examples=_strings(examples.get("flag"), "examples.flag", bad),
                 pass_examples=_strings(examples.get("pass"), "examples.pass", bad),
