@@ -57,16 +57,6 @@ def first_page(pages: str) -> str:
     return pages.split("-")[0].split(",")[0].strip().casefold()
 
 
-def _date_parts(text: str) -> tuple[int, int | None, int | None] | None:
-    found = re.fullmatch(r"\s*(\d{4})(?:[/-](\d{1,2})(?:[/-](\d{1,2}))?)?\s*", text)
-    if not found:
-        return None
-    year, month, day = (int(g) if g else None for g in found.groups())
-    if not 1 <= (month or 1) <= 12 or not 1 <= (day or 1) <= 31:
-        return None
-    return year, month, day
-
-
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 _SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
