@@ -9,15 +9,14 @@ function to stall, so the test can kill the process at exactly that point.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import time
 
 import pytest
 from fake_eutils import Fault
-from test_reliability_helpers import (cli_command, cli_env, fake_ncbi, make_workdir, run_cli,
-                                      run_folders, store_rows)
+from test_reliability_helpers import (cli_command, cli_env, copy_workdir, fake_ncbi, run_cli,
+                                      run_folders, store_rows, workdir_with_one_run)
 
 from evidence_tracker.store import RunStore
 
@@ -69,16 +68,7 @@ main(args)
 
 @pytest.fixture(scope="module")
 def previous(tmp_path_factory):
-    root = make_workdir(tmp_path_factory.mktemp("previous"))
-    result = run_cli("run", "--source", "library", "--fail-on", "never", cwd=root)
-    assert result.returncode == 0, result.stderr
-    return root
-
-
-def _workdir(previous, tmp_path):
-    workdir = tmp_path / "w"
-    shutil.copytree(previous, workdir, symlinks=True)
-    return workdir
+    return workdir_with_one_run(tmp_path_factory.mktemp("previous"))
 
 
 def _kill_when(proc: subprocess.Popen, ready, what: str) -> None:
@@ -118,7 +108,7 @@ def _rerun_completes(workdir, stored: int) -> None:
 
 @pytest.mark.parametrize("endpoint", ["esearch", "efetch"])
 def test_kill_while_ncbi_stalls(previous, tmp_path, endpoint):
-    workdir = _workdir(previous, tmp_path)
+    workdir = copy_workdir(previous, tmp_path)
     with fake_ncbi() as ncbi:
         ncbi.fail(endpoint, Fault.hang(), on=[2] if endpoint == "esearch" else None)
         proc = subprocess.Popen(cli_command("run", "--source", "pubmed", "--eutils-url",
@@ -131,7 +121,7 @@ def test_kill_while_ncbi_stalls(previous, tmp_path, endpoint):
 
 @pytest.mark.parametrize("point, stored", [("writing", 1), ("storing", 1), ("switching", 2)])
 def test_kill_while_publishing(previous, tmp_path, point, stored):
-    workdir = _workdir(previous, tmp_path)
+    workdir = copy_workdir(previous, tmp_path)
     before = (workdir / "reports" / "latest").resolve()
     script, marker = tmp_path / "wrapper.py", tmp_path / "marker"
     script.write_text(WRAPPER, encoding="utf-8")

@@ -8,7 +8,6 @@ folder and stored rows are byte for byte as they were.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -19,8 +18,9 @@ import pytest
 from fake_eutils import Fault
 from markupsafe import escape
 from test_reliability_helpers import (DOC_ID, ENDPLATE_TERM, SMALL_CLAIMS, claims_by_id,
-                                      fake_ncbi, folder_digest, latest_report, make_workdir,
-                                      run_cli, run_folders, store_rows)
+                                      copy_workdir, fake_ncbi, folder_digest, latest_report,
+                                      make_workdir, run_cli, run_folders, store_rows,
+                                      workdir_with_one_run)
 
 SEARCH, FETCH = "esearch", "efetch"
 WITH_HITS = SMALL_CLAIMS[:3]  # the fourth claim's search finds nothing, so it needs no fetch
@@ -52,16 +52,11 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def previous(tmp_path_factory):
-    """A workdir holding one complete earlier run (offline), to copy for each case."""
-    root = make_workdir(tmp_path_factory.mktemp("previous"))
-    result = run_cli("run", "--source", "library", "--fail-on", "never", cwd=root)
-    assert result.returncode == 0, result.stderr
-    return root
+    return workdir_with_one_run(tmp_path_factory.mktemp("previous"))
 
 
 def _copy(previous, tmp_path):
-    workdir = tmp_path / "w"
-    shutil.copytree(previous, workdir, symlinks=True)
+    workdir = copy_workdir(previous, tmp_path)
     out = workdir / "reports"
     [folder] = run_folders(out)
     return workdir, folder, folder_digest(folder), store_rows(out / "evidence-tracker.sqlite")

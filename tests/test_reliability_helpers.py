@@ -109,3 +109,18 @@ def run_folders(out: Path) -> list[Path]:
     """Published run folders under `out` (not `latest`, not hidden temp folders)."""
     return sorted(p for p in out.iterdir() if p.is_dir() and not p.is_symlink()
                   and not p.name.startswith(".") and p.name != "latest")
+
+
+def workdir_with_one_run(root: Path) -> Path:
+    """A workdir (in `root`) holding one complete earlier offline run, to copy for each case."""
+    workdir = make_workdir(root)
+    result = run_cli("run", "--source", "library", "--fail-on", "never", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    return workdir
+
+
+def copy_workdir(previous: Path, tmp_path: Path) -> Path:
+    """A private copy of `previous` (links kept, so `reports/latest` stays a link)."""
+    workdir = tmp_path / "w"
+    shutil.copytree(previous, workdir, symlinks=True)
+    return workdir
