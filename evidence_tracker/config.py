@@ -47,6 +47,7 @@ class Settings:
     record_ttl_days: float = 30.0
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
+    answer_seconds: float = 120.0  # longest a whole answer may take to arrive
     max_retries: int = 4
     retry_budget_seconds: float = 300.0
     backoff_base: float = 1.0  # seconds before the first retry; doubles each time (plus jitter)
@@ -177,7 +178,7 @@ def _validate(settings: Settings, origins: Mapping[str, str]) -> None:
         if value not in FAIL_ON_CHOICES:
             fail("fail_on", f"'{value}' is not one of {', '.join(FAIL_ON_CHOICES)}")
     for name in ("search_ttl_hours", "record_ttl_days", "connect_timeout", "read_timeout",
-                 "backoff_base"):
+                 "answer_seconds", "backoff_base"):
         if getattr(settings, name) <= 0:
             fail(name, "must be greater than 0")
     if not settings.eutils_url.startswith(("http://", "https://")):

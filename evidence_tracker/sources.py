@@ -77,7 +77,8 @@ def client_settings(settings: Settings):
     return ClientSettings(
         base_url=settings.eutils_url, tool=settings.tool, email=settings.email,
         api_key=settings.api_key, connect_timeout=settings.connect_timeout,
-        read_timeout=settings.read_timeout, max_retries=settings.max_retries,
+        read_timeout=settings.read_timeout, answer_seconds=settings.answer_seconds,
+        max_retries=settings.max_retries,
         retry_budget_seconds=settings.retry_budget_seconds, backoff_base=settings.backoff_base)
 
 

@@ -19,6 +19,7 @@ from typing import Callable, TypeVar
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import requests
+import urllib3
 from urllib3.exceptions import InvalidHeader
 from urllib3.util.retry import Retry
 
@@ -54,6 +55,8 @@ class ClientSettings:
     backoff_base: float = 1.0
     backoff_max: float = 30.0
     requests_per_second: float = 0.0  # 0: NCBI's limit, 3 without an API key and 10 with one
+    answer_seconds: float = 120.0  # a whole answer, however slowly it trickles in
+    max_answer_bytes: int = 64_000_000  # an efetch batch of 200 records is about 1 MB
 
     @property
     def rate(self) -> float:
@@ -210,12 +213,15 @@ class Transport:
         log.debug("%s %s %s", "POST" if post else "GET", endpoint,
                   {k: (str(v)[:120] + "…" if len(str(v)) > 120 else v) for k, v in params.items()})
         try:
+            # No redirects: a redirect would carry the identity (and API key) to another host.
             if post:
                 response = self.session.post(url, data=encoded, timeout=timeouts, headers={
-                    "Content-Type": "application/x-www-form-urlencoded"})
+                    "Content-Type": "application/x-www-form-urlencoded"}, stream=True,
+                    allow_redirects=False)
             else:
-                response = self.session.get(f"{url}?{encoded}", timeout=timeouts)
-            body = response.content
+                response = self.session.get(f"{url}?{encoded}", timeout=timeouts, stream=True,
+                                            allow_redirects=False)
+            body = self._read_answer(endpoint, response)
         except requests.Timeout as exc:
             waited = timeouts[0] if isinstance(exc, requests.ConnectTimeout) else timeouts[1]
             raise _Retryable(PubMedUnavailable(
@@ -231,6 +237,31 @@ class Transport:
             body = body.replace(self.settings.api_key.encode(), b"<api_key>")
         return self._check_status(endpoint, response, body)
 
+    def _read_answer(self, endpoint: str, response: requests.Response) -> bytes:
+        """The body, read piece by piece so a trickling or endless answer cannot hang a run."""
+        deadline = time.monotonic() + self.settings.answer_seconds
+        chunks, size = [], 0
+        try:
+            while True:
+                chunk = response.raw.read1(65536, decode_content=True)
+                if not chunk:
+                    return b"".join(chunks)
+                size += len(chunk)
+                if size > self.settings.max_answer_bytes:
+                    raise MalformedResponse(f"NCBI's answer to {endpoint} is larger than "
+                                            f"{self.settings.max_answer_bytes:,} bytes")
+                if time.monotonic() > deadline:
+                    raise _Retryable(PubMedUnavailable(
+                        f"NCBI's answer to {endpoint} took longer than "
+                        f"{self.settings.answer_seconds:g} s to arrive"))
+                chunks.append(chunk)
+        except urllib3.exceptions.ReadTimeoutError as exc:
+            raise requests.exceptions.ReadTimeout(str(exc)) from exc
+        except (urllib3.exceptions.ProtocolError, urllib3.exceptions.DecodeError) as exc:
+            raise requests.exceptions.ChunkedEncodingError(str(exc)) from exc
+        finally:
+            response.close()
+
     def _check_status(self, endpoint: str, response: requests.Response, body: bytes) -> bytes:
         """Raise for a failed answer (retryable or not); return the body of a good one."""
         status, ncbi_error = response.status_code, _json_error(body)
@@ -244,6 +275,10 @@ class Transport:
         if status >= 500:
             raise _Retryable(PubMedUnavailable(
                 f"NCBI answered HTTP {status} to {endpoint}: {_error_text(body)}"))
+        if 300 <= status < 400:
+            where = urlsplit(response.headers.get("Location", "")).netloc or "elsewhere"
+            raise PubMedErrorResponse(f"NCBI answered HTTP {status} to {endpoint}, redirecting "
+                                      f"to {where}; not followed (check --eutils-url)")
         if status != 200:
             raise PubMedErrorResponse(f"NCBI answered HTTP {status} to {endpoint}: "
                                       f"{_error_text(body)}")
