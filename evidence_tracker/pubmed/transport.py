@@ -221,7 +221,7 @@ class Transport:
             else:
                 response = self.session.get(f"{url}?{encoded}", timeout=timeouts, stream=True,
                                             allow_redirects=False)
-            body = self._read_answer(endpoint, response)
+            body = self._read_answer(endpoint, response, timeout or self.settings.answer_seconds)
         except requests.Timeout as exc:
             waited = timeouts[0] if isinstance(exc, requests.ConnectTimeout) else timeouts[1]
             raise _Retryable(PubMedUnavailable(
@@ -237,9 +237,9 @@ class Transport:
             body = body.replace(self.settings.api_key.encode(), b"<api_key>")
         return self._check_status(endpoint, response, body)
 
-    def _read_answer(self, endpoint: str, response: requests.Response) -> bytes:
+    def _read_answer(self, endpoint: str, response: requests.Response, limit: float) -> bytes:
         """The body, read piece by piece so a trickling or endless answer cannot hang a run."""
-        deadline = time.monotonic() + self.settings.answer_seconds
+        deadline = time.monotonic() + limit
         chunks, size = [], 0
         try:
             while True:
@@ -252,8 +252,7 @@ class Transport:
                                             f"{self.settings.max_answer_bytes:,} bytes")
                 if time.monotonic() > deadline:
                     raise _Retryable(PubMedUnavailable(
-                        f"NCBI's answer to {endpoint} took longer than "
-                        f"{self.settings.answer_seconds:g} s to arrive"))
+                        f"NCBI's answer to {endpoint} took longer than {limit:g} s to arrive"))
                 chunks.append(chunk)
         except urllib3.exceptions.ReadTimeoutError as exc:
             raise requests.exceptions.ReadTimeout(str(exc)) from exc
