@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
+from evidence_tracker.clock import utc_now
 from evidence_tracker.claimfile import Loaded, find_claim_files, load_claim_file
 from evidence_tracker.config import Settings
 from evidence_tracker.errors import (EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK,
@@ -33,9 +34,6 @@ from evidence_tracker.thresholds import threshold_findings
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
+from evidence_tracker.clock import utc_now
 from evidence_tracker.records import Record, SearchResult
 
 log = logging.getLogger(__name__)
@@ -48,9 +49,6 @@ def normalise_query(query: str) -> str:
     return " ".join(query.split()).casefold()
 
 
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
 
 @dataclass(frozen=True)
 class Cached:
@@ -72,7 +70,7 @@ class PubMedCache:
     """
 
     def __init__(self, path: str | Path, *, timeout: float = 2.0,
-                 now: Callable[[], datetime] = _utc_now) -> None:
+                 now: Callable[[], datetime] = utc_now) -> None:
         self.path, self._timeout, self._now = str(path), timeout, now
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None

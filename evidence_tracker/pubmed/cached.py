@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Callable, Iterable, Mapping
 
+from evidence_tracker.clock import utc_now
 from evidence_tracker.errors import PubMedFailure, PubMedUnavailable
 from evidence_tracker.pubmed.cache import Cached, PubMedCache
 from evidence_tracker.pubmed.interface import Citation, CitationMatch, PubMedSource
@@ -27,9 +28,6 @@ from evidence_tracker.records import Record, SearchResult, SourceInfo
 log = logging.getLogger(__name__)
 
 
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
 
 class CachedSource:
     """`live` PubMed behind `cache`; `stats` is the run's request and cache accounting."""
@@ -38,7 +36,7 @@ class CachedSource:
                  search_ttl_hours: float = 20.0, record_ttl_days: float = 30.0,
                  refresh: bool = False, offline: bool = False,
                  stats: RequestStats | None = None,
-                 now: Callable[[], datetime] = _utc_now) -> None:
+                 now: Callable[[], datetime] = utc_now) -> None:
         if live is None and not offline:
             raise ValueError("a CachedSource without a live source must be offline")
         self.live, self.cache = live, cache

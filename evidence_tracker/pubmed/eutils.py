@@ -12,11 +12,12 @@ import dataclasses
 import logging
 import re
 import time
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Callable, Iterable, Mapping
 
 import requests
 
+from evidence_tracker.clock import utc_now
 from evidence_tracker.errors import MalformedResponse, PubMedErrorResponse, PubMedFailure
 from evidence_tracker.pubmed import parse
 from evidence_tracker.pubmed.interface import Citation, CitationMatch
@@ -38,9 +39,6 @@ def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
         yield items[start:start + size]
 
 
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
 
 class EutilsClient:
     """`PubMedSource` over NCBI E-utilities; `stats` counts what the run asked of NCBI."""
@@ -48,7 +46,7 @@ class EutilsClient:
     def __init__(self, settings: ClientSettings | None = None, *,
                  session: requests.Session | None = None, stats: RequestStats | None = None,
                  limiter: RateLimiter | None = None, budget: RetryBudget | None = None,
-                 now: Callable[[], datetime] = _utc_now,
+                 now: Callable[[], datetime] = utc_now,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings = settings or ClientSettings()
         self.transport = Transport(self.settings, session=session, stats=stats, limiter=limiter,
