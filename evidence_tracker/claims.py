@@ -6,6 +6,7 @@ only the model and its vocabularies so every other module can import it cheaply.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 CLAIM_KINDS = ("efficacy", "mechanism", "comparative", "safety", "evidence_appeal",
@@ -78,3 +79,8 @@ class Document:
     publisher: str = ""
     retrieved: str = ""
     accepted_flags: tuple[AcceptedFlag, ...] = ()
+
+
+def text_sha256(text: str) -> str:
+    """The hex SHA-256 of `text` as UTF-8: how claim files pin the source they quote."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -7,7 +7,6 @@ Each problem is one line `path:line: field: what is wrong, what is expected`. Ra
 from __future__ import annotations
 
 import difflib
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -15,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from evidence_tracker.claims import (CLAIM_KINDS, STANCES, VERDICTS, AcceptedFlag, Claim,
-                                     CuratedEvidence, Document, Override)
+                                     CuratedEvidence, Document, Override, text_sha256)
 from evidence_tracker.errors import BadInput
 
 DOC_FIELDS = ("id", "title", "url", "publisher", "retrieved", "source", "sha256", "claims",
@@ -153,7 +152,7 @@ class _Validator:
         flags = self.accepted_flags(raw)
         sha = self.string(raw, "sha256", "sha256")
         if sha and text is not None:
-            actual = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            actual = text_sha256(text)
             if sha.lower() != actual:
                 self.problem(raw, "sha256", "sha256", f"source text changed since the claims were "
                              f"written (now {actual[:12]}…); re-check the quotes", "warning")

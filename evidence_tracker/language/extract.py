@@ -10,7 +10,6 @@ file, so `check` accepts the draft unchanged.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 from functools import lru_cache
@@ -19,7 +18,7 @@ from html import unescape
 import pysbd
 import yaml
 
-from evidence_tracker.claims import Claim
+from evidence_tracker.claims import Claim, text_sha256
 from evidence_tracker.language.concepts import Concept, build_query, find_concepts
 from evidence_tracker.language.engine import lint_text
 from evidence_tracker.language.findings import Finding
@@ -74,7 +73,7 @@ def draft_claim_file(text: str, *, path: str, source: str, fmt: str | None = Non
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", path.replace("\\", "/").rsplit("/", 1)[-1])
     return {"id": stem.rsplit(".", 1)[0].strip("-").lower() or "document",
             "title": guess_title(text, fmt, src.text), "source": source,
-            "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "claims": claims}
+            "sha256": text_sha256(text), "claims": claims}
 
 
 def sentences(text: str) -> list[tuple[int, int]]:

@@ -11,7 +11,7 @@ from collections import Counter
 from typing import Any
 
 from evidence_tracker import __version__
-from evidence_tracker.claims import VERDICTS
+from evidence_tracker.claims import VERDICTS, text_sha256
 from evidence_tracker.pipeline import AuditResult, ClaimResult, DocumentResult
 from evidence_tracker.records import Record, SourceInfo
 
@@ -80,17 +80,11 @@ def document_data(result: DocumentResult) -> dict:
     return {
         "id": doc.id, "title": doc.title, "url": doc.url, "publisher": doc.publisher,
         "retrieved": doc.retrieved, "source": doc.source, "path": doc.path,
-        "sha256": _sha256(result.text), "warnings": list(result.warnings),
+        "sha256": text_sha256(result.text), "warnings": list(result.warnings),
         "claims": [claim_data(c) for c in result.claims],
         "findings": [f.to_dict() for f in result.findings],
         "references": [r.to_dict() for r in result.references],
     }
-
-
-def _sha256(text: str) -> str:
-    import hashlib
-
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def summary(documents: list[dict]) -> dict:
