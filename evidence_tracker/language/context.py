@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from evidence_tracker.language import prefilter
+
 if TYPE_CHECKING:  # rules -> detectors -> context: only the type is needed here
     from evidence_tracker.language.rules import Rule
 
@@ -52,7 +54,13 @@ _HEDGES = (  # words that qualify a claim; each line one idea
     r"try|trying|we\ think|I\ think",
     r"myths?|wary|beware|cautio\w+|sceptic\w*|skeptic\w*|overstat\w*|exaggerat\w*|misleading",
 )
+_VARIES = re.compile(r"\b(?:results|this|responses?|outcomes?|it|experiences?) (?:can |may |will |do )?"
+                     r"(?:vary|varies|differ|differs)\b|\bindividual results\b", re.I)
 _HEDGE = re.compile(r"\b(?:" + "|".join(_HEDGES) + r")\b", re.I)
+# `re` cannot skip ahead through a case-insensitive alternation; a trie of the literal text
+# every hedge starts with can, and most sentences have none (`hedged` is the rules' hot path)
+_HEDGE_GATE = re.compile(r"\b(?:" + prefilter.trie(sorted(prefilter.prefixes(_HEDGE.pattern, re.I)))
+                         + ")", re.I)
 _MODALS = frozenset({"may", "might", "could", "can", "possibly", "potentially", "perhaps",
                      "probably", "likely"})
 # How often, not how sure: "usually" qualifies "mild soreness", but not a promise that a booster
@@ -127,15 +135,19 @@ def survives(text: str, unit: tuple[int, int], start: int, end: int, rule: Rule)
     # hype is hype whatever the modal: "could be the breakthrough you've been waiting for"
     modals = rule.category != "hype"
     boosted = bool(_BOOSTER.search(text, lo, hi))
-    after = _hedged(text[end:hi], modals=rule.hedge_after and modals, boosted=boosted)
-    return not (_hedged(text[lo:start], modals, boosted) or after
-                or _hedged(lead_in(text, unit), modals) or _cited(text, unit))
+    if _VARIES.search(text, unit[0], unit[1]):
+        return False  # "..., though this varies a lot" qualifies the whole sentence
+    after = hedged(text[end:hi], modals=rule.hedge_after and modals, boosted=boosted)
+    return not (hedged(text[lo:start], modals, boosted) or after
+                or hedged(lead_in(text, unit), modals) or cited(text, unit))
 
 
-def _hedged(text: str, modals: bool = True, boosted: bool = False) -> bool:
+def hedged(text: str, modals: bool = True, boosted: bool = False) -> bool:
     """A hedge in `text` ("can" after "you", "we" or "so" is a promise, not a hedge); with
     `modals` false only words about the evidence count ("mixed", "limited"), not "may"; when
     `boosted` (the clause says "just", "significant"...) "usually" and the like do not count."""
+    if not _HEDGE_GATE.search(text):
+        return False
     for m in _HEDGE.finditer(text):
         word = m.group().lower().split()[0]
         if (word in _MODALS and not modals) or (word in _FREQUENCY and boosted):
@@ -173,7 +185,8 @@ def paragraph_end(text: str, at: int) -> int:
     return len(text) if end < 0 else end
 
 
-def _cited(text: str, unit: tuple[int, int]) -> bool:
+def cited(text: str, unit: tuple[int, int]) -> bool:
+    """Whether a citation follows `unit` within its paragraph, near enough to support it."""
     near = min(unit[1] + _NEAR, paragraph_end(text, unit[1]))
     return bool(_CITATION.search(text, unit[0], near))
 

@@ -21,7 +21,7 @@ from evidence_tracker.language.lexicon import (IRREGULAR, Tokens, in_class, lexi
                                                unit_tokens, verb_lemma)
 
 _DETERMINERS = frozenset("the a an your our their his her its these those this that no any".split())
-_CONDITIONS = frozenset({"if", "unless", "whether"})
+_CONDITIONS = frozenset({"if", "unless", "whether", "once", "until"})  # "once soreness settles"
 _NOUN_NEXT = frozenset({"are", "is", "were", "was", "have", "of"})
 _FIRST_PERSON = frozenset({"i", "i'm", "i've", "i'd", "i'll", "my", "me", "myself"})
 
@@ -40,9 +40,10 @@ def _finite(toks: Tokens, i: int, form: str) -> bool:
     """Whether the verb at `i`, in `form`, states what happens (not "to reduce", "the cuts")."""
     before = [w for w, _ in toks[max(0, i - 2):i] if not w.endswith("ly")]
     prev = before[-1] if before else ""
-    if form == "s":  # "the cuts", "cuts are made": a noun
+    if form == "s":  # "the cuts", "cuts are made", "pattern, triggers, sleep": a noun
         nxt = toks[i + 1][0] if i + 1 < len(toks) else ""
-        return prev not in _DETERMINERS and prev != "to" and nxt not in _NOUN_NEXT
+        listed = prev == "," and nxt == ","
+        return prev not in _DETERMINERS and prev != "to" and nxt not in _NOUN_NEXT and not listed
     if form == "base":
         return (prev in {"will", "helps", "help", "that", "which", "they", "we"}
                 or prev.endswith("'ll") or (prev == "to" and "help" in " ".join(before))
@@ -117,7 +118,7 @@ def _verb_before(text: str, toks: Tokens, j: int) -> str | None:
     interrupts the reflex", "- Curbs cravings". Verbs outside the lexicon are caught here."""
     for k in range(j - 1, max(-1, j - 5), -1):
         word = toks[k][0]
-        if _unknown_verb(word):
+        if _unknown_verb(word) and not (k and text[toks[k][1]].isupper()):  # "Sports Injury Clinic"
             if k + 1 < len(toks) and toks[k + 1][0] in _AFTER_NOUN:
                 return None  # "taping applications for the knee": a plural noun
             subject = [w for w, _ in toks[max(0, k - 3):k] if not w.endswith("ly")]
@@ -140,7 +141,8 @@ def _unknown_verb(word: str) -> bool:
                 or any(in_class(word, c) for c in _NOUN_CLASSES))
 
 
-_AFTER_NOUN = frozenset("for of in on with at from and or to by are were is have ,".split())
+_AFTER_NOUN = frozenset("for of in on with at from and or to by are were is have such like "
+                        "including ,".split())  # "concepts such as meridians": a noun
 _NOUN_CLASSES = ("physiology", "outcomes", "care", "agents", "people", "improvement",
                  "outcome_results", "endorsers", "commerce", "abstract_goods")
 
@@ -173,6 +175,10 @@ def comparison(text: str, unit: tuple[int, int], m: re.Match) -> bool:
     if i >= len(toks):
         return False
     word, after = toks[i][0], [w for w, _ in toks[i + 1:i + 5]]
+    if _REPORTED.search(text, unit[0], unit[1]):
+        return False  # "compared with exercise, the review found no difference": a finding
+    if word == "unlike" and _NEGATED.search(text, toks[i][1], unit[1]):
+        return False  # "unlike acupuncture, it isn't based on meridians": a difference in kind
     if word == "than":
         return _than(toks, i, after)
     if any(w in lexicon()["controls"] for w in after):
@@ -198,8 +204,11 @@ def _than(toks: Tokens, i: int, after: list[str]) -> bool:
         in_class(w, "care") for w in after)
 
 
+_REPORTED = re.compile(r"\b(?:review|reviews|trials?|stud(?:y|ies)|meta-analys[ie]s|evidence)\b", re.I)
+_NEGATED = re.compile(r"\b(?:not|isn't|aren't|doesn't|don't|no|never)\b", re.I)
 _NOT_COMPARATIVE = frozenset("rather other whether further either neither together never however "
-                             "over under after ever".split())
+                             "over under after ever thinner thicker finer smaller larger bigger "
+                             "shorter".split())  # "thinner than an injection needle": a size
 _SIGNED = re.compile(r"""["'.!\s]{0,3}[—–-]\s*[A-Z]"""  # "..." — Name
                      r"""|\s*[—–-]?\s*(?:verified|[A-Z][a-z]+, \d\d\b)""")  # Name, 42
 _TIME = frozenset({"midnight", "soon", "week", "weekend", "month", "days", "hours"})

@@ -55,7 +55,12 @@ def endorsement(text: str, unit: tuple[int, int], m: re.Match) -> bool:
     toks, i = _around(text, unit, m)
     if _verb(toks, i, "endorse_verbs") != "ed" or i + 1 >= len(toks) or toks[i + 1][0] != "by":
         return False  # "physiotherapists use it alongside exercise" only describes
+    if _REGULATED.search(text, unit[0], unit[1]):
+        return False  # a register "approved by" a regulator vouches for training, not efficacy
     return any(in_class(w, "endorsers") for w, _ in toks[i + 2:i + 8])
+
+
+_REGULATED = re.compile(r"\b(?:register(?:ed)?|accredit\w*|regulat\w*|member of)\b", re.I)
 
 
 def gates() -> dict[str, list[str]]:
