@@ -16,7 +16,7 @@ from typing import Sequence
 
 from evidence_tracker.claims import AcceptedFlag
 from evidence_tracker.errors import BadInput
-from evidence_tracker.language import context, detectors
+from evidence_tracker.language import context, detectors, sentence_model
 from evidence_tracker.language.findings import Finding, apply_accepted
 from evidence_tracker.language.markup import extract
 from evidence_tracker.language.rules import Rule, RuleSet, load_rules, rule_ids, rule_set
@@ -24,6 +24,7 @@ from evidence_tracker.language.source import SourceText, Suppression, guess_form
 
 _STRAIGHT = str.maketrans("‘’‚‛′“”„‟″", "'''''\"\"\"\"\"")
 _LONG_SENTENCE = 240  # longer than this, a finding spans the clause instead
+_MODEL_AFTER = 2  # rule findings a page needs before the sentence model may add its own
 
 
 @lru_cache(maxsize=1)
@@ -33,8 +34,10 @@ def default_rules() -> RuleSet:
 
 
 def lint_text(text: str, *, path: str = "", fmt: str | None = None, rules: RuleSet | None = None,
-              accepted: Sequence[AcceptedFlag] = ()) -> list[Finding]:
-    """Findings of `rules` (default: shipped) in `text` read as `fmt` (default: from `path`).
+              accepted: Sequence[AcceptedFlag] = (),
+              model: sentence_model.SentenceModel | None = None) -> list[Finding]:
+    """Findings of `rules` (default: shipped) in `text` read as `fmt` (default: from `path`),
+    the model rules scored by `model` (default: shipped).
 
     Findings covered by an inline ignore comment or by `accepted` stay, marked accepted.
     """
@@ -42,20 +45,63 @@ def lint_text(text: str, *, path: str = "", fmt: str | None = None, rules: RuleS
     src = extract(text, fmt or guess_format(path, text))
     _check_suppressions(src, rules, path)
     findings = [_suppressed(_finding(src, path, rule, span), src.suppressions, span[0])
-                for rule, span in scan(src, rules)]
+                for rule, span in scan(src, rules, model)]
     return sorted(apply_accepted(findings, accepted), key=lambda f: (f.start, f.rule))
 
 
-def scan(src: SourceText, rules: RuleSet) -> list[tuple[Rule, tuple[int, int]]]:
-    """(rule, visible span) of every surviving match in `src`, one per sentence and category."""
+def visible(src: SourceText) -> tuple[str, list[tuple[int, int]]]:
+    """The visible text of `src` as the rules read it (straight quotes) and its sentences."""
     text = src.text.translate(_STRAIGHT)
-    units = context.units(text)
-    result, seen = [], set()
+    return text, context.units(text)
+
+
+def scan(src: SourceText, rules: RuleSet, model: sentence_model.SentenceModel | None = None,
+         page_gate: bool = True) -> list[tuple[Rule, tuple[int, int]]]:
+    """(rule, visible span) of every surviving match in `src`, one per sentence and category,
+    then the model rules' findings in the sentences no rule flagged (`page_gate` false: even
+    on a page where no rule fired, as for a model rule's own examples)."""
+    text, units = visible(src)
+    result, seen, flagged = [], set(), set()
     for index, starts in sorted(_candidates(text, units, rules).items()):
         for rule, span in _unit_findings(text, units[index], starts, rules):
+            flagged.add(index)
             if (span, rule.category) not in seen:  # a quotation spans several sentences
                 seen.add((span, rule.category))
                 result.append((rule, span))
+    enough = len(flagged) >= min(_MODEL_AFTER, len(units)) or not page_gate
+    model_found = _model_findings(text, units, flagged, rules, model) if enough else []
+    return _one_per_testimonial(text, result + model_found)
+
+
+def _one_per_testimonial(text: str, found: list) -> list:
+    """`found` with the testimonial findings of one paragraph merged into one that spans them:
+    a review is one testimony, whichever of its sentences gave it away."""
+    merged: list = []
+    for rule, span in sorted(found, key=lambda f: (f[0].category != "testimonial", f[1])):
+        last = merged[-1] if merged else None
+        if (rule.category == "testimonial" and last and last[0].category == "testimonial"
+                and "\n\n" not in text[last[1][1]:span[0]] and span[0] >= last[1][0]):
+            merged[-1] = (last[0], (last[1][0], max(last[1][1], span[1])))
+        else:
+            merged.append((rule, span))
+    return merged
+
+
+def _model_findings(text: str, units: list[tuple[int, int]], flagged: set[int], rules: RuleSet,
+                    model: sentence_model.SentenceModel | None) -> list:
+    """(model rule, unit) for each unflagged sentence the model puts in a category whose model
+    rule is enabled, but never a hedged, cited or questioning sentence or a refuted myth
+    (`context.survives`). `scan` asks only on pages where the rules already flagged
+    `_MODEL_AFTER` sentences, so a careful page gets no model findings."""
+    by_category = {r.category: r for r in rules.rules if r.model}
+    if not by_category:
+        return []
+    rest = [k for k in range(len(units)) if k not in flagged]
+    result = []
+    for k, (category, _) in sorted(sentence_model.classify(text, units, model, rest).items()):
+        rule, (lo, hi) = by_category.get(category), units[k]
+        if rule and not context.hedged(text[lo:hi]) and context.survives(text, units[k], lo, hi, rule):
+            result.append((rule, units[k]))
     return result
 
 
@@ -81,7 +127,7 @@ def _unit_findings(text: str, unit: tuple[int, int], starts: dict[int, list[int]
     whole = unit[1] - unit[0] <= _LONG_SENTENCE  # every finding spans the unit (see `_span`)
     for index in sorted(starts):
         rule = rules.rules[index]
-        if (rule.fallback and any(not r.fallback for r, _ in hits)) or (
+        if rule.model or (rule.fallback and any(not r.fallback for r, _ in hits)) or (
                 whole and rule.category in found and rule.category != "testimonial"):
             continue  # it would be dropped below or in `scan`: skip the work
         for position in starts[index]:
@@ -145,12 +191,12 @@ def check_examples(rules: RuleSet, only: Sequence[str] | None = None) -> list[st
             continue
         single = rule_set([rule])
         for example in rule.flag_examples:
-            if not scan(extract(example, "text"), single):
+            if not scan(extract(example, "text"), single, page_gate=False):
                 problems.append(f"{rule.id}: example should flag but does not: {example!r}")
         for example in rule.pass_examples:
-            if scan(extract(example, "text"), single):
+            if scan(extract(example, "text"), single, page_gate=False):
                 problems.append(f"{rule.id}: example should pass but flags: {example!r}")
     return problems
 
 
-__all__ = ["check_examples", "default_rules", "lint_text", "scan"]
+__all__ = ["check_examples", "default_rules", "lint_text", "scan", "visible"]

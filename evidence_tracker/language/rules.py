@@ -26,9 +26,10 @@ _FLAGS_RE = re.I | re.M
 _ID = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+")
 _FIELDS = ("id", "category", "severity", "message", "suggestion", "source", "patterns",
            "hedgeable", "hedge_after", "negatable", "bullet_start", "lead_in", "fallback",
-           "detector", "examples")
+           "detector", "model", "examples")
 _FLAGS = {"hedgeable": True, "hedge_after": True, "negatable": True, "bullet_start": False,
-          "fallback": False}
+          "fallback": False, "model": False}
+_NEVER = r"\x00"  # a model rule has no pattern; this one never occurs in visible text
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,9 @@ class Rule:
     `bullet_start`: only at the start of a bullet or line; `lead_in`: only in a bullet list
     whose introducing line matches it; `fallback`: only reported when no other rule fired in
     the sentence; `detector`: a function of `detectors` that must accept each match of
-    `pattern` (then the detector's gate words)."""
+    `pattern` (then the detector's gate words); `model`: no pattern, the rule reports
+    sentences no other rule flagged that the sentence model (`sentence_model`) puts in its
+    category."""
 
     id: str
     category: str
@@ -52,6 +55,7 @@ class Rule:
     negatable: bool = True
     bullet_start: bool = False
     fallback: bool = False
+    model: bool = False
     lead_in: re.Pattern | None = None
     detector: str | None = None
     flag_examples: tuple[str, ...] = ()
@@ -158,10 +162,14 @@ def _rule(raw: object, name: str, index: int, macros: dict[str, str]) -> Rule:
         raise bad("examples", "expected a mapping with `flag:` and `pass:` lists")
     detector = _detector(raw, bad)
     gate = detectors.gate(detector) if detector else []
+    patterns = raw.get("patterns")
+    if _flag(raw, "model", bad):
+        if patterns or detector:
+            raise bad("patterns" if patterns else "detector", "a model rule has no patterns or detector")
+        patterns = [_NEVER]
     return Rule(rule_id, category, severity, _text(raw, "message", bad),
                 _text(raw, "suggestion", bad), str(raw.get("source") or ""),
-                _patterns([*gate, *(raw.get("patterns") or [])] if detector
-                          else raw.get("patterns"), macros, bad),
+                _patterns([*gate, *(patterns or [])] if detector else patterns, macros, bad),
                 lead_in=_lead_in(raw, macros, bad), detector=detector,
                 flag_examples=_strings(examples.get("flag"), "examples.flag", bad),
                 pass_examples=_strings(examples.get("pass"), "examples.pass", bad),
