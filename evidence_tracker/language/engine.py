@@ -115,8 +115,15 @@ def _candidates(text: str, units: list[tuple[int, int]],
     for position, found in rules.prefilter.candidates(text).items():
         k = bisect.bisect_right(starts, position) - 1
         if k >= 0 and position < units[k][1]:
-            for i in found:
-                wanted.setdefault(k, {}).setdefault(i, []).append(position)
+            by_rule = wanted.get(k)
+            if by_rule is None:
+                by_rule = wanted[k] = {}
+            for i in found:  # the hot loop of a lint run: no setdefault chains
+                positions = by_rule.get(i)
+                if positions is None:
+                    by_rule[i] = [position]
+                else:
+                    positions.append(position)
     return wanted
 
 

@@ -16,12 +16,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import chain
 from importlib import resources
 from typing import Iterable, Sequence
 
 import numpy as np
 
-from evidence_tracker.language.lexicon import lexicon, norm, tokens, verb_lemma
+from evidence_tracker.language.lexicon import lexicon, norm, verb_lemma, words
 
 NONE = "none"
 MODEL_FILE = "sentence_model.json"
@@ -41,23 +42,22 @@ class SentenceModel:
     bias: tuple[float, ...]
     threshold: float
 
-    def probabilities(self, sentences: Sequence[dict[str, float]]) -> np.ndarray:
-        """One row of class probabilities (in `classes` order) per sentence's features: the
-        softmax of summed weights, all sentences in one pass through numpy."""
+    def probabilities(self, sentences: Sequence[Iterable[str]],
+                      page: dict[str, float]) -> np.ndarray:
+        """One row of class probabilities (in `classes` order) per sentence, from its binary
+        `sentences` features and its `page` tone: the softmax of summed weights, every
+        sentence in one pass through numpy."""
         index, matrix = self._table
-        rows, values, starts = [], [], []
-        for features in sentences:
-            starts.append(len(rows))
-            for name, value in features.items():
-                row = index.get(name)
-                if row is not None:
-                    rows.append(row)
-                    values.append(value)
-        totals = np.tile(np.asarray(self.bias), (len(sentences), 1))
-        if rows:
-            weighted = matrix[rows] * np.asarray(values)[:, None]
-            owner = np.repeat(np.arange(len(sentences)), np.diff([*starts, len(rows)]))
-            np.add.at(totals, owner, weighted)
+        tone = np.asarray(self.bias) + sum(
+            (value * matrix[index[name]] for name, value in page.items() if name in index),
+            np.zeros(len(self.classes)))
+        rows, owners = [], []
+        for k, sentence in enumerate(sentences):
+            found = [index[name] for name in sentence if name in index]
+            rows += found
+            owners += [k] * len(found)
+        totals = np.tile(tone, (len(sentences), 1))
+        np.add.at(totals, owners, matrix[rows])
         exps = np.exp(totals - totals.max(axis=1, keepdims=True))
         return exps / exps.sum(axis=1, keepdims=True)
 
@@ -74,23 +74,21 @@ class SentenceModel:
 def unit_features(text: str, unit: tuple[int, int]) -> frozenset[str]:
     """The binary features of the sentence `unit` of `text` (see the module docstring)."""
     sentence = text[unit[0]:unit[1]]
-    words = tokens(sentence)
-    found: set[str] = set()
-    for raw, _ in words:
-        found.update(_word(raw)[1])
+    tokens = words(sentence)
     stripped = sentence.rstrip(" \"')")
-    checks = {"s:excl": "!" in sentence, "s:pct": "%" in sentence, "s:quote": '"' in sentence,
-              "s:question": stripped.endswith("?"),
-              "s:nostop": not stripped.endswith((".", "!", "?", ":"))}
-    found.update(name for name, on in checks.items() if on)
-    count = len(words)
-    found.add("len:" + ("1" if count < 4 else "2" if count < 9 else "3" if count < 20 else "4"))
-    return frozenset(found)
+    count = len(tokens)
+    shape = ["len:" + ("1" if count < 4 else "2" if count < 9 else "3" if count < 20 else "4")]
+    for name, on in (("s:excl", "!" in sentence), ("s:pct", "%" in sentence),
+                     ("s:quote", '"' in sentence), ("s:question", stripped.endswith("?")),
+                     ("s:nostop", not stripped.endswith((".", "!", "?", ":")))):
+        if on:
+            shape.append(name)
+    return frozenset(chain(shape, *map(_word, tokens)))
 
 
 @lru_cache(maxsize=65536)
-def _word(raw: str) -> tuple[str, tuple[str, ...]]:
-    """A token's normal form and its features (itself and its lexicon classes), once per
+def _word(raw: str) -> tuple[str, ...]:
+    """A token's features (its normal form and lexicon classes, person, digits), once per
     word; the classes come from one reverse index, not a lookup in every class. (Word pairs
     added nothing in cross-validation and cost a third of the time.)"""
     word = norm(raw)
@@ -102,7 +100,7 @@ def _word(raw: str) -> tuple[str, tuple[str, ...]]:
         found.append("c:effect_verb")
     found += [name for name, on in (("s:first", word in _FIRST), ("s:you", word in _YOU),
                                     ("s:digit", word[:1].isdigit())) if on]
-    return word, tuple(found)
+    return tuple(found)
 
 
 @lru_cache(maxsize=1)
@@ -135,7 +133,7 @@ def classify(text: str, units: Sequence[tuple[int, int]], model: SentenceModel |
     sentences = [unit_features(text, u) for u in units]
     page = page_features(sentences)
     chosen = sorted(only) if only is not None else range(len(units))
-    probs = model.probabilities([features(sentences[k], page) for k in chosen])
+    probs = model.probabilities([sentences[k] for k in chosen], page)
     none = model.classes.index(NONE)
     result = {}
     for k, row in zip(chosen, probs):
