@@ -45,10 +45,12 @@ _HEDGES = (  # words that qualify a claim; each line one idea
     r"|for\ a\ (?:few|couple\ of)\ (?:hours|days|weeks)",
     r"thought|believed|proposed|hypothes\w*|theor(?:y|ies|ised|ized|etical)|ideas?",
     r"claims?(?=\ that|\ to)|claimed|said\ to|reportedly|supposedly|purported\w*|alleged\w*",
+    r"(?:others|proponents|practitioners|supporters|advocates|critics)\ (?:say|claim|believe|argue)",
     r"according\ to\ (?:TCM|traditional|Chinese|ancient|tradition|\w+\ (?:theory|tradition|philosophy))",
     r"in\ (?:traditional\ )?(?:Chinese\ medicine|TCM)|traditionally|TCM\ (?:teaches|holds|says)"
     r"|(?:Chinese\ medicine|TCM|traditional|Ayurvedic)\ (?:perspective|view|point\ of\ view)",
-    r"whether(?!\ you)|generally|usually|typically|tends?|sometimes|occasionally|in\ some|for\ some",
+    r"whether(?!\ you)|generally|usually|typically|mostly|tends?|sometimes|occasionally|in\ some"
+    r"|for\ some",
     r"vary|varies|variable|individual\ results",
     r"aims?\ to|aimed|(?:the|our|main)\ goal\ (?:is|of)|intended\ to|designed\ to|hope|hoped",
     r"try|trying|we\ think|I\ think",
@@ -65,7 +67,7 @@ _MODALS = frozenset({"may", "might", "could", "can", "possibly", "potentially", 
                      "probably", "likely"})
 # How often, not how sure: "usually" qualifies "mild soreness", but not a promise that a booster
 # word makes ("patients typically feel significant relief within just a few visits").
-_FREQUENCY = frozenset({"usually", "typically", "generally", "tend", "tends"})
+_FREQUENCY = frozenset({"usually", "typically", "generally", "mostly", "tend", "tends"})
 _BOOSTER = re.compile(r"\b(?:just|only|significant(?:ly)?|dramatic(?:ally)?|immediate(?:ly)?|"
                       r"instant(?:ly)?|rapid(?:ly)?|complete(?:ly)?|total(?:ly)?|huge|massive|"
                       r"amazing|incredible|remarkable|real|lasting|long-lasting|permanent(?:ly)?|much\ faster|far)\b",
@@ -73,6 +75,9 @@ _BOOSTER = re.compile(r"\b(?:just|only|significant(?:ly)?|dramatic(?:ally)?|imme
 _PROMISE = re.compile(r"\b(?:you|we|so)\b(?:\s+\w+){0,3}\s+$", re.I)
 _NEGATION = re.compile(r"(?:\b(?:not|no|never|without|nor|cannot|neither|unlikely|un-?proven|"
                        r"myth|false|rather than)\b|n't\b)[^.!?;:]{0,25}$", re.I)
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+_DISCLAIMED = re.compile(r"\b(?:not|never|nobody|no\ one)\b[^.!?;]{0,15}\b(?:promise|claim|guarantee|say|"
+                         r"suggest|tell)\w*\b", re.I)
 _CITATION = re.compile(r"""
     \(\s*(?:[A-Z][\w'-]+(?:\ et\ al\.?|\ (?:and|&)\ [A-Z][\w'-]+)?,?\ )?(?:19|20)\d\d[a-z]?\s*[;,)]
   | \[\s*\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\s*\]
@@ -128,8 +133,8 @@ def survives(text: str, unit: tuple[int, int], start: int, end: int, rule: Rule)
     if _DEBUNKED.match(text, unit[0], unit[1]):
         return False  # "Myth: it only masks the pain" quotes the claim to refute it
     lo, hi = clause(text, unit, start, end)
-    if rule.negatable and _NEGATION.search(text, lo, start):
-        return False
+    if rule.negatable and (_NEGATION.search(text, lo, start) or _DISCLAIMED.search(text, lo, start)):
+        return False  # "not a cure"; "should not promise that it will cure"
     if not rule.hedgeable:
         return True
     # hype is hype whatever the modal: "could be the breakthrough you've been waiting for"
@@ -187,7 +192,9 @@ def paragraph_end(text: str, at: int) -> int:
 
 def cited(text: str, unit: tuple[int, int]) -> bool:
     """Whether a citation follows `unit` within its paragraph, near enough to support it."""
-    near = min(unit[1] + _NEAR, paragraph_end(text, unit[1]))
+    following = _SENTENCE_END.search(text, unit[1] + 1)  # the next sentence, not any later one
+    near = min(unit[1] + _NEAR, paragraph_end(text, unit[1]),
+               following.end() if following else len(text))
     return bool(_CITATION.search(text, unit[0], near))
 
 

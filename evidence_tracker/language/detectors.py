@@ -71,6 +71,8 @@ def _effect_kind(text: str, unit: tuple[int, int], start: int, end: int) -> str 
     if _object_class(word):
         return _verb_before(text, toks, i)
     if verb_lemma(word, "outcome_verbs"):  # "provides relief", "means faster recovery"
+        if not _care_before(toks, i) or _REPORTED.search(text, lo, hi):
+            return None  # "pregnancy brings changes", "trials have produced mixed results"
         after = [w for w, _ in toks[i + 1:i + 6]]
         better = any(w in lexicon()["comparatives"] for w in after[:3])
         return "outcomes" if any(in_class(w, "outcome_results") or better and (
@@ -95,6 +97,14 @@ def _effect_kind(text: str, unit: tuple[int, int], start: int, end: int) -> str 
             if any(in_class(w, cls) for w in objects):
                 return cls
     return None
+
+
+def _care_before(toks: Tokens, i: int) -> bool:
+    """Whether a treatment (or it/this) is the subject before the verb at `i`, or the verb
+    opens the clause (a benefit bullet: "Provides lasting relief")."""
+    pronouns = lexicon()["subject_pronouns"]
+    return i == 0 or any(in_class(w, "care") or in_class(w, "agents") or w in pronouns
+                         for w, _ in toks[max(0, i - 8):i])
 
 
 @lru_cache(maxsize=1024)
@@ -122,8 +132,10 @@ def _verb_before(text: str, toks: Tokens, j: int) -> str | None:
             if k + 1 < len(toks) and toks[k + 1][0] in _AFTER_NOUN:
                 return None  # "taping applications for the knee": a plural noun
             subject = [w for w, _ in toks[max(0, k - 3):k] if not w.endswith("ly")]
-            if not subject:  # "- Curbs cravings", not a Title Case heading
-                return _object_class(toks[j][0]) if lower_next(text, toks, k) else None
+            if not subject:  # "- Curbs cravings", not a Title Case heading or "Adults see us for"
+                between = {w for w, _ in toks[k + 1:j]}
+                return _object_class(toks[j][0]) if lower_next(text, toks, k) and not (
+                    between & _OBJECT_PRONOUNS) else None
             if subject[-1] in {"it", "this", "we"} or (
                     in_class(subject[-1], "care") or in_class(subject[-1], "agents")):
                 return _object_class(toks[j][0])
@@ -141,6 +153,7 @@ def _unknown_verb(word: str) -> bool:
                 or any(in_class(word, c) for c in _NOUN_CLASSES))
 
 
+_OBJECT_PRONOUNS = frozenset({"us", "you", "them", "me", "him", "her"})
 _AFTER_NOUN = frozenset("for of in on with at from and or to by are were is have such like "
                         "including ,".split())  # "concepts such as meridians": a noun
 _NOUN_CLASSES = ("physiology", "outcomes", "care", "agents", "people", "improvement",
