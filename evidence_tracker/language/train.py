@@ -26,7 +26,7 @@ from evidence_tracker.language.sentence_model import NONE, SentenceModel
 from evidence_tracker.language.source import guess_format
 
 C = 1.0  # inverse regularisation, chosen by grouped cross-validation on the development set
-THRESHOLD = 0.6
+THRESHOLD = 0.7
 MIN_COUNT = 2  # features seen in fewer training sentences carry no weight (and no bytes)
 
 
