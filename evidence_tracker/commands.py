@@ -101,6 +101,9 @@ def _quiet() -> bool:
 @click.option("--fail-on", multiple=True, type=click.Choice(FAIL_ON_CHOICES),
               help="What makes the run exit 1 (repeatable; default: retracted).")
 @click.option("--rules", help="An extra language-rules YAML file.")
+@click.option("--keep-reports", type=int,
+              help="Runs whose whole report the run store keeps (default: 60; older runs keep "
+                   "their counts for history and the trend).")
 @source_options
 def run(paths: tuple[str, ...], **flags: Any) -> int:
     """Audit every claim file under PATHS (default: claims/) and write the evidence report."""

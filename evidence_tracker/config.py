@@ -56,6 +56,7 @@ class Settings:
     offline: bool = False
     rules: str = ""  # an extra language-rules YAML file
     fail_on: tuple[str, ...] = ("retracted",)
+    keep_reports: int = 60  # runs whose whole report.json the store keeps (older: summary only)
     config_file: str = field(default="", metadata={"internal": True})
 
     @property
@@ -181,5 +182,7 @@ def _validate(settings: Settings, origins: Mapping[str, str]) -> None:
                  "answer_seconds", "backoff_base"):
         if getattr(settings, name) <= 0:
             fail(name, "must be greater than 0")
+    if settings.keep_reports < 1:
+        fail("keep_reports", "must be at least 1 (the next run compares with the last report)")
     if not settings.eutils_url.startswith(("http://", "https://")):
         fail("eutils_url", f"'{settings.eutils_url}' is not an http(s) URL")

@@ -117,7 +117,7 @@ def run_audit(settings: Settings, *, clock: Clock = utc_now, echo: Callable[[str
                            {d.document.id: d.findings for d in result.documents})
         env = template_env()
         folder = write_run(out, run_id, report, view, env)
-        store.save_run(report, report["summary"])
+        store.save_run(report, report["summary"], keep_reports=settings.keep_reports)
         point_latest(out, run_id)
         atomic_write_text(out / "index.html",
                           env.get_template("runs.html").render(**runs_view(store.runs())))

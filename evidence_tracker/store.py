@@ -2,6 +2,8 @@
 
 One transaction per run: a run is visible only once it is complete, so a run that dies leaves
 the store as it was. `sqlite3.Error` becomes `StoreError` naming the file. `":memory:"` works.
+A full report.json is tens of MB for a big audit, so only the newest runs keep theirs; every
+run keeps its summary and claim rows, which is all `history` and the trend need.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ CREATE TABLE IF NOT EXISTS runs (
     source_kind TEXT NOT NULL,              -- pubmed | library
     stale       INTEGER NOT NULL DEFAULT 0, -- 1 when any answer came from an old cache entry
     summary     TEXT NOT NULL,              -- JSON: counts of verdicts, findings, references
-    report      TEXT NOT NULL               -- JSON: the whole report.json
+    report      TEXT NOT NULL               -- JSON: the whole report.json; '' once pruned (only
+                                            -- the newest `keep_reports` runs keep theirs)
 );
 CREATE TABLE IF NOT EXISTS documents (
     run_id      TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
@@ -89,8 +92,9 @@ class RunStore:
     def close(self) -> None:
         self.db.close()
 
-    def save_run(self, report: dict, summary: dict) -> None:
-        """Store one complete run in a single transaction (all or nothing)."""
+    def save_run(self, report: dict, summary: dict, keep_reports: int | None = None) -> None:
+        """Store one complete run in a single transaction (all or nothing); then only the
+        newest `keep_reports` runs (all, if None) keep their whole report."""
         run = report["run"]
         try:
             with self.db:
@@ -106,6 +110,11 @@ class RunStore:
                         "INSERT INTO claim_results VALUES (?, ?, ?, ?, ?, ?)",
                         [(run["id"], doc["id"], c["id"], c["status"], c.get("verdict"),
                           json.dumps(c["pmids"])) for c in doc["claims"]])
+                if keep_reports is not None:
+                    self.db.execute(
+                        "UPDATE runs SET report = '' WHERE report != '' AND run_id NOT IN "
+                        "(SELECT run_id FROM runs ORDER BY started DESC, run_id DESC LIMIT ?)",
+                        (keep_reports,))
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot save run {run['id']}: {exc}") from exc
 
@@ -116,11 +125,12 @@ class RunStore:
         return [RunRow(r[0], r[1], r[2], r[3], bool(r[4]), json.loads(r[5])) for r in rows]
 
     def last_report(self, before: str | None = None) -> dict | None:
-        """The report of the newest complete run (started before `before`, if given)."""
-        sql = "SELECT report FROM runs"
+        """The report of the newest complete run that still has one (started before `before`,
+        if given)."""
+        sql = "SELECT report FROM runs WHERE report != ''"
         args: tuple = ()
         if before:
-            sql, args = sql + " WHERE started < ?", (before,)
+            sql, args = sql + " AND started < ?", (before,)
         rows = self._query(sql + " ORDER BY started DESC, run_id DESC LIMIT 1", args)
         return json.loads(rows[0][0]) if rows else None
 

@@ -41,6 +41,7 @@ def test_table_form_and_lists(tmp_path):
     ("retmax = 1.5\n", "et.toml:1: retmax: '1.5' is not a valid int"),
     ("source = 'web'\n", "source: 'web' is not one of auto, pubmed, library"),
     ("fail_on = ['everything']\n", "fail_on: 'everything' is not one of"),
+    ("keep_reports = 0\n", "et.toml:1: keep_reports: must be at least 1"),
 ])
 def test_bad_config_is_one_clear_error(tmp_path, text, message):
     config = tmp_path / "et.toml"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -63,9 +64,13 @@ def test_offline_run_writes_a_complete_report(workdir):
 
 def test_second_run_reports_nothing_changed_and_history_lists_both(workdir):
     assert run_cli("run", "--source", "library", "--fail-on", "never", cwd=workdir).returncode == 0
-    assert run_cli("run", "--source", "library", "--fail-on", "never", cwd=workdir).returncode == 0
+    assert run_cli("run", "--source", "library", "--fail-on", "never", "--keep-reports", "1",
+                   cwd=workdir).returncode == 0
     report = json.loads((workdir / "reports" / "latest" / "report.json").read_text())
     assert report["changes"]["nothing_changed"] is True
+    with sqlite3.connect(workdir / "reports" / "evidence-tracker.sqlite") as db:
+        kept = db.execute("SELECT COUNT(*) FROM runs WHERE report != ''").fetchone()[0]
+    assert kept == 1  # the first run's whole report was pruned; its counts stay for history
     history = run_cli("history", cwd=workdir)
     assert history.returncode == 0 and len(history.stdout.strip().splitlines()) == 2
     index = (workdir / "reports" / "index.html").read_text()

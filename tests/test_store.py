@@ -52,3 +52,17 @@ def test_corrupt_store_names_the_file(tmp_path):
     path.write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreError, match=str(path)):
         RunStore(path)
+
+
+def test_only_the_newest_runs_keep_their_whole_report():
+    store = RunStore(":memory:")
+    for day in range(1, 6):
+        store.save_run(report(f"r{day}", f"2026-01-0{day}T00:00:00"), {"claims": day},
+                       keep_reports=2)
+    kept = store.db.execute("SELECT run_id FROM runs WHERE report != '' ORDER BY run_id")
+    assert [r[0] for r in kept] == ["r4", "r5"]
+    assert [(r.run_id, r.summary) for r in store.runs()][0] == ("r1", {"claims": 1})
+    assert store.db.execute("SELECT COUNT(*) FROM claim_results").fetchone()[0] == 5
+    assert store.last_report()["run"]["id"] == "r5"
+    assert store.last_report(before="2026-01-05T00:00:00")["run"]["id"] == "r4"
+    assert store.last_report(before="2026-01-04T00:00:00") is None  # pruned: nothing to compare
