@@ -108,6 +108,17 @@ def test_binary_or_undecodable_file_exits_2_with_one_line(capsys, tmp_path, monk
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
 
 
+def test_a_web_page_saved_in_its_declared_charset_is_read_in_it(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    page = ('<html><head><meta charset="windows-1252"></head><body><p>It\x92s '
+            'clinically proven \x96 book now!</p></body></html>')
+    Path("old.html").write_bytes(page.encode("latin-1"))
+    code, out, err = lint(capsys, "old.html", "--format", "json")
+    found = json.loads(out)
+    assert code == 1 and "not UTF-8" not in err
+    assert found[0]["rule"] == "evidence_appeal.proven" and "It\u2019s clinically proven" in found[0]["text"]
+
+
 def test_missing_file_and_bad_rules_file_exit_2(capsys, page):
     code, _, err = lint(capsys, "nope.md")
     assert code == 2 and "nope.md:0: path: no such file" in err

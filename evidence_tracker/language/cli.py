@@ -1,12 +1,14 @@
 """`evidence-tracker lint` and `evidence-tracker extract`: files in, findings or a draft out.
 
-The edge of the language package: reads files (refusing binary or non-UTF-8 ones with one line
-naming the file), loads the rules, picks the output format, and turns findings into an exit code.
+The edge of the language package: reads files (UTF-8, or the charset an HTML page declares;
+refusing binary or undeclared non-UTF-8 ones with one line naming the file), loads the rules, picks the output format, and turns findings into an exit code.
 """
 
 from __future__ import annotations
 
+import codecs
 import os
+import re
 from pathlib import Path
 
 import click
@@ -30,9 +32,26 @@ def read_source(path: Path) -> str:
     try:
         return data.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
+        declared = _declared_charset(data)
+        if declared:  # a saved web page in windows-1252 says so in its <meta>
+            return data.decode(declared, errors="replace").replace("\r\n", "\n")
         line = data[:exc.start].count(b"\n") + 1
         raise BadInput(f"{path}:{line}: file: is not UTF-8 text ({exc.reason} at byte "
-                       f"{exc.start})") from exc
+                       f"{exc.start}) and declares no other charset") from exc
+
+
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The codec an HTML page declares in its first 4 KB (`<meta charset>`), if Python has it."""
+    m = _CHARSET.search(data[:4096])
+    if not m:
+        return None
+    try:
+        return codecs.lookup(m.group(1).decode("ascii")).name
+    except LookupError:
+        return None
 
 
 def expand(paths: tuple[str, ...]) -> list[Path]:
