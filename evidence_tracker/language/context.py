@@ -46,13 +46,14 @@ _HEDGES = (  # words that qualify a claim; each line one idea
     r"thought|believed|proposed|hypothes\w*|theor(?:y|ies|ised|ized|etical)|ideas?",
     r"claims?(?=\ that|\ to)|claimed|said\ to|reportedly|supposedly|purported\w*|alleged\w*",
     r"(?:others|proponents|practitioners|supporters|advocates|critics)\ (?:say|claim|believe|argue)",
+    r"in\ (?:one|a|an|the|two|three|several)\ (?:[\w-]+\ ){0,2}(?:trials?|stud(?:y|ies)|reviews?|surveys?)",
     r"according\ to\ (?:TCM|traditional|Chinese|ancient|tradition|\w+\ (?:theory|tradition|philosophy))",
     r"in\ (?:traditional\ )?(?:Chinese\ medicine|TCM)|traditionally|TCM\ (?:teaches|holds|says)"
     r"|(?:Chinese\ medicine|TCM|traditional|Ayurvedic)\ (?:perspective|view|point\ of\ view)",
     r"whether(?!\ you)|generally|usually|typically|mostly|tends?|sometimes|occasionally|in\ some"
     r"|for\ some",
     r"vary|varies|variable|individual\ results",
-    r"aims?\ to|aimed|(?:the|our|main)\ goal\ (?:is|of)|intended\ to|designed\ to|hope|hoped",
+    r"aims?\ to|aimed|(?:the|our|main)\ goal\ (?:is|of)|intended\ to(?=\ \w)|designed\ to(?=\ \w)|hope|hoped",
     r"try|trying|we\ think|I\ think",
     r"myths?|wary|beware|cautio\w+|sceptic\w*|skeptic\w*|overstat\w*|exaggerat\w*|misleading",
 )
@@ -70,14 +71,24 @@ _MODALS = frozenset({"may", "might", "could", "can", "possibly", "potentially", 
 _FREQUENCY = frozenset({"usually", "typically", "generally", "mostly", "tend", "tends"})
 _BOOSTER = re.compile(r"\b(?:just|only|significant(?:ly)?|dramatic(?:ally)?|immediate(?:ly)?|"
                       r"instant(?:ly)?|rapid(?:ly)?|complete(?:ly)?|total(?:ly)?|huge|massive|"
-                      r"amazing|incredible|remarkable|real|lasting|long-lasting|permanent(?:ly)?|much\ faster|far)\b",
+                      r"amazing|incredible|remarkable|real|lasting|long-lasting|permanent(?:ly)?|much\ faster|far|"
+                      r"faster\ than|quicker\ than|sooner\ than)\b",
                       re.I)
+_UNATTRIBUTED = re.compile(r"\b(?:can't|cannot|can\ not|couldn't)\ (?:honestly\ )?(?:tell|say|know)\b|"
+                           r"\bno\ way\ (?:of\ knowing|to\ know)|\bhard\ to\ (?:say|know|tell)\b|"
+                           r"\bwould\ have\ (?:got|gotten|improved|recovered|settled)\b", re.I)
+_THAN = re.compile(r"\bthan\b(?:\s+[\w']+){0,3}\s+$", re.I)
 _PROMISE = re.compile(r"\b(?:you|we|so)\b(?:\s+\w+){0,3}\s+$", re.I)
 _NEGATION = re.compile(r"(?:\b(?:not|no|never|without|nor|cannot|neither|unlikely|un-?proven|"
                        r"myth|false|rather than)\b|n't\b)[^.!?;:]{0,25}$", re.I)
+# "Surname AB, Surname CD. Title. Journal. 2010;42(6):1062-1071." and the like
+_REFERENCE_ENTRY = re.compile(r"\b(?:19|20)\d\d\s?;\s?\d+(?:\(\d+\))?:\s?\d+|\bdoi:\s?10\.\d|"
+                              r"^[A-Z][\w'-]+ [A-Z]{1,3}(?:, [A-Z][\w'-]+ [A-Z]{1,3})+[.,]", re.M)
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
-_DISCLAIMED = re.compile(r"\b(?:not|never|nobody|no\ one)\b[^.!?;]{0,15}\b(?:promise|claim|guarantee|say|"
-                         r"suggest|tell)\w*\b", re.I)
+_DISCLAIMED = re.compile(r"(?:\b(?:not|never|nobody|no\ one|nothing)\b|n't\b|\bno\b(?=[^,]{0,30}\b(?:show|prove|find|found)))"
+                         r"[^.!?;]{0,30}\b(?:promise|claim|"
+                         r"guarantee|say|suggest|tell|show|shown|prove|proven|support|found|find)"
+                         r"\w*\b", re.I)  # "does not show that", "didn't find anything that would"
 _CITATION = re.compile(r"""
     \(\s*(?:[A-Z][\w'-]+(?:\ et\ al\.?|\ (?:and|&)\ [A-Z][\w'-]+)?,?\ )?(?:19|20)\d\d[a-z]?\s*[;,)]
   | \[\s*\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\s*\]
@@ -130,8 +141,13 @@ def survives(text: str, unit: tuple[int, int], start: int, end: int, rule: Rule)
         return False
     if text[unit[0]:unit[1]].rstrip(" \"')").endswith("?") and rule.category != "urgency_pressure":
         return False  # a question asks; but "Why wait?" still pushes
+    if rule.category == "testimonial" and _UNATTRIBUTED.search(text, unit[0], unit[1]):
+        return False  # "my shoulder is better, but I can't tell whether it was the needling"
     if _DEBUNKED.match(text, unit[0], unit[1]):
         return False  # "Myth: it only masks the pain" quotes the claim to refute it
+    line = (text.rfind("\n", 0, unit[0]) + 1, _line_end(text, unit[1]))
+    if _CITATION.search(text, unit[0], unit[1]) or _REFERENCE_ENTRY.search(text, *line):
+        return False  # a sentence with its own citation, or a reference-list entry, reports research
     lo, hi = clause(text, unit, start, end)
     if rule.negatable and (_NEGATION.search(text, lo, start) or _DISCLAIMED.search(text, lo, start)):
         return False  # "not a cure"; "should not promise that it will cure"
@@ -147,6 +163,11 @@ def survives(text: str, unit: tuple[int, int], start: int, end: int, rule: Rule)
                 or hedged(lead_in(text, unit), modals) or cited(text, unit))
 
 
+def _line_end(text: str, at: int) -> int:
+    end = text.find("\n", at)
+    return len(text) if end < 0 else end
+
+
 def hedged(text: str, modals: bool = True, boosted: bool = False) -> bool:
     """A hedge in `text` ("can" after "you", "we" or "so" is a promise, not a hedge); with
     `modals` false only words about the evidence count ("mixed", "limited"), not "may"; when
@@ -157,6 +178,8 @@ def hedged(text: str, modals: bool = True, boosted: bool = False) -> bool:
         word = m.group().lower().split()[0]
         if (word in _MODALS and not modals) or (word in _FREQUENCY and boosted):
             continue
+        if word in ("could", "can") and _THAN.search(text, 0, m.start()):
+            continue  # "than they could with manual therapy alone" compares, it does not hedge
         if word != "can" or not _PROMISE.search(text, 0, m.start()):
             return True
     return False

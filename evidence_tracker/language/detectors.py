@@ -88,7 +88,7 @@ def _effect_kind(text: str, unit: tuple[int, int], start: int, end: int) -> str 
     agent = opens or any(in_class(w, "care") or in_class(w, "agents") or w in pronouns
                          for w, _ in before)
     candidates = []
-    if agent or found[1] == "ed":  # "X reduces pain"; "toxins are flushed out"
+    if agent and found[1] != "ed":  # "X reduces pain" (a passive's object is before it)
         candidates.append([w for w, _ in after])
     if found[1] == "ed" or _unit_agent(text, unit, toks[i][1]):
         candidates.append([w for w, _ in before[-3:]])  # "after needling, the ache melts away"
@@ -196,6 +196,8 @@ def comparison(text: str, unit: tuple[int, int], m: re.Match) -> bool:
         return _than(toks, i, after)
     if any(w in lexicon()["controls"] for w in after):
         return False  # "compared with sham needling": how trials are described
+    if word == "compared" and i and toks[i - 1][0] in {"was", "were", "been", "when", "is", "are"}:
+        return False  # "when needling was compared with exercise": how a trial is described
     if word in ("compared", "instead"):
         if not after or after[0] not in {"to", "with", "of", "than"}:
             return False
