@@ -10,6 +10,7 @@ also demand that a match open a bullet, or that the bullet's list be introduced 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from evidence_tracker.language import prefilter
@@ -145,9 +146,8 @@ def survives(text: str, unit: tuple[int, int], start: int, end: int, rule: Rule)
         return False  # "my shoulder is better, but I can't tell whether it was the needling"
     if _DEBUNKED.match(text, unit[0], unit[1]):
         return False  # "Myth: it only masks the pain" quotes the claim to refute it
-    line = (text.rfind("\n", 0, unit[0]) + 1, _line_end(text, unit[1]))
-    if _CITATION.search(text, unit[0], unit[1]) or _REFERENCE_ENTRY.search(text, *line):
-        return False  # a sentence with its own citation, or a reference-list entry, reports research
+    if _reports_research(text, unit):
+        return False  # a sentence with its own citation, or a reference-list entry
     lo, hi = clause(text, unit, start, end)
     if rule.negatable and (_NEGATION.search(text, lo, start) or _DISCLAIMED.search(text, lo, start)):
         return False  # "not a cure"; "should not promise that it will cure"
@@ -163,9 +163,13 @@ def survives(text: str, unit: tuple[int, int], start: int, end: int, rule: Rule)
                 or hedged(lead_in(text, unit), modals) or cited(text, unit))
 
 
-def _line_end(text: str, at: int) -> int:
-    end = text.find("\n", at)
-    return len(text) if end < 0 else end
+@lru_cache(maxsize=4096)
+def _reports_research(text: str, unit: tuple[int, int]) -> bool:
+    """Whether `unit` carries its own citation or lies on a reference-list line (asked once per
+    sentence, not once per rule that matched in it)."""
+    end = text.find("\n", unit[1])
+    line = (text.rfind("\n", 0, unit[0]) + 1, len(text) if end < 0 else end)
+    return bool(_CITATION.search(text, unit[0], unit[1]) or _REFERENCE_ENTRY.search(text, *line))
 
 
 def hedged(text: str, modals: bool = True, boosted: bool = False) -> bool:
