@@ -55,7 +55,7 @@ _HEDGES = (  # words that qualify a claim; each line one idea
     r"|for\ some",
     r"vary|varies|variable|individual\ results",
     r"aims?\ to|aimed|(?:the|our|main)\ goal\ (?:is|of)|intended\ to(?=\ \w)|designed\ to(?=\ \w)|hope|hoped",
-    r"try|trying|we\ think|I\ think",
+    r"try|trying|we\ think|I\ think|hard\ to\ (?:tell|say|know)|(?:can't|cannot)\ (?:tell|say)",
     r"myths?|wary|beware|cautio\w+|sceptic\w*|skeptic\w*|overstat\w*|exaggerat\w*|misleading",
 )
 _VARIES = re.compile(r"\b(?:results|this|responses?|outcomes?|it|experiences?) (?:can |may |will |do )?"
@@ -73,7 +73,7 @@ _FREQUENCY = frozenset({"usually", "typically", "generally", "mostly", "tend", "
 _BOOSTER = re.compile(r"\b(?:just|only|significant(?:ly)?|dramatic(?:ally)?|immediate(?:ly)?|"
                       r"instant(?:ly)?|rapid(?:ly)?|complete(?:ly)?|total(?:ly)?|huge|massive|"
                       r"amazing|incredible|remarkable|real|lasting|long-lasting|permanent(?:ly)?|much\ faster|far|"
-                      r"faster\ than|quicker\ than|sooner\ than)\b",
+                      r"faster|quicker|sooner|fewer)\b",
                       re.I)
 _UNATTRIBUTED = re.compile(r"\b(?:can't|cannot|can\ not|couldn't)\ (?:honestly\ )?(?:tell|say|know)\b|"
                            r"\bno\ way\ (?:of\ knowing|to\ know)|\bhard\ to\ (?:say|know|tell)\b|"
@@ -91,7 +91,8 @@ _DISCLAIMED = re.compile(r"(?:\b(?:not|never|nobody|no\ one|nothing)\b|n't\b|\bn
                          r"guarantee|say|suggest|tell|show|shown|prove|proven|support|found|find)"
                          r"\w*\b", re.I)  # "does not show that", "didn't find anything that would"
 _CITATION = re.compile(r"""
-    \(\s*(?:[A-Z][\w'-]+(?:\ et\ al\.?|\ (?:and|&)\ [A-Z][\w'-]+)?,?\ )?(?:19|20)\d\d[a-z]?\s*[;,)]
+    \(\s*[A-Z][\w'-]+(?:\ et\ al\.?|\ (?:and|&)\ [A-Z][\w'-]+)?,?\ (?:19|20)\d\d[a-z]?\s*[;,)]
+  | \(\s*(?:19|20)\d\d[a-z]?\s*[;)]  # "(2017)", not a list of years "(2021, 2022, 2023)"
   | \[\s*\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\s*\]
   | \b(?:a|one|the|this)\ (?:19|20)\d\d\ (?:study|trial|review|meta-analysis|systematic\ review)
   | \bdoi\b|doi\.org|pubmed|ncbi\.nlm|\bPMID\b|\bet\ al\b|cochrane|[¹²³⁴⁵⁶⁷⁸⁹⁰]

@@ -65,8 +65,8 @@ def _effect_kind(text: str, unit: tuple[int, int], start: int, end: int) -> str 
     lo, hi = context.clause(text, unit, start, end)
     toks = span_tokens(text, unit, lo, hi)
     i = _index(toks, start)
-    if i >= len(toks) or _conditional(toks):
-        return None
+    if i >= len(toks) or _conditional(toks) or _DEFINITION.search(text, lo, hi):
+        return None  # "if it hurts we stop"; "a treatment in which a practitioner moves a joint"
     word = toks[i][0]
     if _object_class(word):
         return _verb_before(text, toks, i)
@@ -80,7 +80,7 @@ def _effect_kind(text: str, unit: tuple[int, int], start: int, end: int) -> str 
     found = verb_lemma(word)
     if not found or not _finite(toks, i, found[1]):
         return None
-    before, after = toks[max(0, i - 8):i], toks[i + 1:i + 10]
+    before, after = toks[max(0, i - 8):i], _own_object(toks[i + 1:i + 10])
     if any(w in _FIRST_PERSON or w == "you" for w, _ in before[-2:]):
         return None  # "you release", "I reduced": the reader's or a patient's doing
     opens = i == 0 and found[1] == "s"  # "Reduces pain": a benefit bullet, the product implied
@@ -97,6 +97,19 @@ def _effect_kind(text: str, unit: tuple[int, int], start: int, end: int) -> str 
             if any(in_class(w, cls) for w in objects):
                 return cls
     return None
+
+
+def _own_object(after: Tokens) -> Tokens:
+    """The words after a verb up to a second verb phrase ("it stretches and does not stop a
+    joint moving": the joint is not what stretches)."""
+    for k in range(len(after) - 1):
+        if after[k][0] in {"and", "but", "so"} and after[k + 1][0] in _AUXILIARIES:
+            return after[:k]
+    return after
+
+
+_AUXILIARIES = frozenset("does do did is are was were can will won't doesn't don't isn't "
+                         "aren't cannot can't not it they".split())
 
 
 def _care_before(toks: Tokens, i: int) -> bool:
@@ -153,6 +166,7 @@ def _unknown_verb(word: str) -> bool:
                 or any(in_class(word, c) for c in _NOUN_CLASSES))
 
 
+_DEFINITION = re.compile(r"\b(?:in|during|by) which\b", re.I)
 _OBJECT_PRONOUNS = frozenset({"us", "you", "them", "me", "him", "her"})
 _AFTER_NOUN = frozenset("for of in on with at from and or to by are were is have such like "
                         "including ,".split())  # "concepts such as meridians": a noun
