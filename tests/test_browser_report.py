@@ -144,7 +144,7 @@ def test_sorting_by_keyboard_and_click(page):
 
 def test_flags_are_reached_with_tab_and_show_their_message(page, report):
     findings = {d["id"]: d["findings"] for d in report["documents"]}[SEED]
-    page.focus(f"#doc-{SEED} article.claim:last-of-type details:last-of-type > summary")
+    page.focus(f"#doc-{SEED}-flags + p > a[href='#rules-h']")  # the last link before the text
     for _ in range(2):
         page.keyboard.press("Tab")
         focused = page.evaluate_handle("document.activeElement")
@@ -163,19 +163,62 @@ def test_flags_are_reached_with_tab_and_show_their_message(page, report):
 
 def test_report_reads_like_its_data(page, report):
     handout = {d["id"]: d for d in report["documents"]}[HANDOUT]
-    retracted = page.locator(f"#claim-{HANDOUT}-celecoxib-acl-recovery tr.retracted .rec-title")
+    retracted = page.locator(f"#claim-{HANDOUT}-celecoxib-acl-recovery tr.retracted td a")
     assert retracted.evaluate("e => getComputedStyle(e).textDecorationLine") == "line-through"
+    entry = page.locator(f"#records tr{retracted.get_attribute('href')}.retracted")
+    assert entry.locator("cite").evaluate("e => getComputedStyle(e).textDecorationLine") \
+        == "line-through"
+    assert "Retracted." in entry.inner_text()
     statuses = page.eval_on_selector_all(f"#doc-{HANDOUT} table.references td:nth-child(3) .chip",
                                          "chips => chips.map(c => c.textContent)")
     assert len(statuses) == len(handout["references"]) and "retracted" in statuses
     legend = page.locator(f"#doc-{SEED} ul.legend li").all_inner_texts()
     assert sum(int(t.rsplit(" ", 1)[1]) for t in legend) == \
         sum(not f["accepted"] for f in {d["id"]: d for d in report["documents"]}[SEED]["findings"])
+    first = all_claims(report)[0]
     overclaim = page.locator("#claims-table tbody tr").first.locator("td:nth-child(6) .chip")
-    assert overclaim.first.get_attribute("title").startswith("overclaim.")
-    assert "overclaim." not in overclaim.first.inner_text()
+    assert first["overclaim"] and "overclaim." not in overclaim.first.inner_text()
+    rule = page.locator(f"#claim-{first['document']}-{first['id']} a.rule").first
+    assert rule.inner_text() == first["overclaim"][0]
+    assert page.locator(f"dt[id='{rule.get_attribute('href')[1:]}']").is_visible()
     assert page.locator(f"#claim-{SEED}-deactivates-trigger-points mark.quote").inner_text() \
         == "Deactivates active and latent trigger points"
+
+
+def test_a_claims_pmid_reaches_the_records_entry_by_keyboard(page, report):
+    claim = next(c for c in all_claims(report) if c["document"] == SEED
+                 and c["id"] == "deactivates-trigger-points")
+    shown = page.locator(f"#claim-{SEED}-deactivates-trigger-points table.evidence tbody tr")
+    assert shown.count() >= 1
+    link = shown.first.locator("td a")
+    pmid = link.inner_text().removeprefix("PMID ")
+    record = next(r for r in claim["records"] if r["pmid"] == pmid)
+    link.focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == f"#pmid-{pmid}"
+    entry = page.locator(f"#pmid-{pmid}")
+    assert entry.evaluate("e => e.matches(':target') && e.closest('section').id") == "records"
+    assert entry.locator("cite").inner_text() == record["title"]
+    assert entry.evaluate("e => { const r = e.getBoundingClientRect();"
+                          " return r.top >= 0 && r.top < innerHeight; }")
+    page.keyboard.press("Tab")  # keyboard focus goes on from the entry, to its PubMed link
+    assert page.evaluate("document.activeElement.href") == f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "report-record-entry.png"))
+
+
+def test_every_record_once_and_every_fragment_link_has_its_target(page, report):
+    pmids = {r["pmid"] for c in all_claims(report) for r in c["records"]}
+    ids = page.eval_on_selector_all("#records [id^='pmid-']", "es => es.map(e => e.id)")
+    assert sorted(ids) == sorted(f"pmid-{p}" for p in pmids)
+    titles = {r["title"] for c in all_claims(report) for r in c["records"]}
+    listed = page.locator("#records").inner_text()
+    claims = "".join(page.locator("article.claim").all_inner_texts())
+    assert all(listed.count(t) == 1 and t not in claims for t in titles)
+    dangling = page.eval_on_selector_all(
+        "a[href^='#']", "as => as.map(a => a.getAttribute('href'))"
+        ".filter(h => h.length > 1 && !document.getElementById(h.slice(1)))")
+    assert dangling == []
 
 
 def test_landmarks_and_heading_order(page):
@@ -217,6 +260,8 @@ def test_print_hides_controls(page):
     assert not page.locator("#filters").is_visible()
     assert not page.locator("nav.toc").is_visible()
     assert page.locator("article.claim").first.is_visible()
+    assert page.locator("#records table.records").is_visible()
+    assert page.locator("#rules dl.rules").is_visible()
 
 
 def test_run_index_has_a_trend_and_a_row_per_run(browser, reports):

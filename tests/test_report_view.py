@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
+from markupsafe import escape
+
 from evidence_tracker.claims import VERDICTS
+from evidence_tracker.grading import STANDARDS_NOTE
+from evidence_tracker.report.labels import RULE_DESCRIPTIONS
 from evidence_tracker.report.render import template_env
 from evidence_tracker.report.runs import history_lines, runs_view
 from evidence_tracker.report.view import quote_context, report_view, short_title, when
@@ -71,6 +77,12 @@ def report(documents: list[dict], changes: dict | None = None, **over) -> dict:
             "documents": documents, "changes": changes or {"first_run": True}} | over
 
 
+def assert_links_land(html: str) -> None:
+    """Every in-page link of `html` has its target."""
+    targets = set(re.findall(r'href="#([^"]+)"', html))
+    assert targets and all(f'id="{t}"' in html for t in targets), targets
+
+
 def test_short_title_keeps_the_first_clause_or_cuts_at_a_word():
     assert short_title("What Is Dry Needling? Evidence-Based Truth Every Physio Must Know") \
         == "What Is Dry Needling?"
@@ -96,26 +108,54 @@ def test_best_counted_evidence_first_retracted_struck_through_the_rest_folded():
     view = report_view(report([document("d", "Doc", [claim()])]), {"d": TEXT}, {})
     shown = view["claims"][0]
     assert [r["pmid"] for r in shown["records"]] == ["3", "2", "1", "4"]
-    assert shown["records"][-1]["css"] == "retracted"
-    assert shown["records"][-1]["notice_links"] == ["https://pubmed.ncbi.nlm.nih.gov/99/"]
-    assert [r["pmid"] for r in shown["other_records"]] == ["5"]
-    assert str(shown["other_records"][0]["title_html"]) == "<i>Off</i> topic"
+    assert [r["retracted"] for r in shown["records"]] == [False, False, False, True]
+    assert [r["href"] for r in shown["records"]] == ["#pmid-3", "#pmid-2", "#pmid-1", "#pmid-4"]
+    assert shown["other_records"] == ["5"]
     assert [s["pmid"] for s in shown["unretrieved"]] == ["77"]
+    assert shown["unretrieved"][0]["href"] == "https://pubmed.ncbi.nlm.nih.gov/77/"
     assert (shown["relevant_count"], shown["record_count"]) == (4, 5)
     assert shown["context"]["quote"] == "Needling cures pain fast"
+    entries = {e["pmid"]: e for e in view["records"]}
+    assert entries["4"]["notice_links"] == ["https://pubmed.ncbi.nlm.nih.gov/99/"]
+    assert str(entries["5"]["title_html"]) == "<i>Off</i> topic"
+
+
+def test_each_record_is_listed_once_in_pmid_order_with_its_conclusion_if_it_counts():
+    second = claim("second", quote="Second bullet", line=6, column=5,
+                   records=[record("3", 1, 2020), record("10", None, 2001), record("1", 4, 2010)],
+                   stances=[stance("3", "not_relevant"), stance("10", "not_relevant"),
+                            stance("1", "supports")])
+    view = report_view(report([document("d", "Doc", [claim(), second])]), {"d": TEXT}, {})
+    assert [e["pmid"] for e in view["records"]] == ["1", "2", "3", "4", "5", "10"]
+    assert [e["anchor"] for e in view["records"]][:2] == ["pmid-1", "pmid-2"]
+    assert [e["pmid"] for e in view["shown_records"]] == ["1", "2", "3", "4"]
+    assert [e["pmid"] for e in view["other_records"]] == ["5", "10"]
+    entries = {e["pmid"]: e for e in view["records"]}
+    assert [str(s) for s in entries["3"]["conclusion_html"]] == ["It helped."]
+    assert entries["10"]["conclusion_html"] == [] and entries["10"]["level"] == "none"
+    assert view["claims"][1]["other_records"] == ["3", "10"]
+    html = template_env().get_template("report.html").render(**view)
+    assert html.count("A study") == 5  # five records titled so, two claims: once each
+    assert html.count("It helped.") == 4  # the four records shown in an evidence table
+    for pmid in entries:
+        assert html.count(f'id="pmid-{pmid}"') == 1
+    assert html.count('href="#pmid-1"') == 2 and html.count('href="#pmid-10"') == 0
+    assert_links_land(html)
 
 
 def test_overclaims_and_basis_in_words_with_their_ids_kept():
     shown = report_view(report([document("d", "Doc", [claim()])]), {"d": TEXT}, {})["claims"][0]
     known, new = shown["overclaims"]
     assert known["label"] == "strong wording, weaker evidence"
-    assert known["title"].startswith("overclaim.strong_without_high_level: Strong wording")
-    assert new["label"] == "brand new rule" and new["title"] == "overclaim.brand_new_rule"
+    assert known["href"] == "#rule-overclaim.strong_without_high_level"
+    assert new["label"] == "brand new rule" and new["href"] == "#rule-overclaim.brand_new_rule"
     assert [b["rule"] for b in shown["basis"]] == ["verdict.partly_supported.caveats",
                                                   "verdict.excluded.retracted"]
     assert shown["basis"][0]["label"].startswith("Favourable level 1-2 evidence")
     assert shown["basis"][0]["detail"] == []
     assert shown["basis"][1]["detail"] == ["PMID 4 is retracted and does not count."]
+    assert [(e["pmid"], e["href"], e["in_table"]) for e in shown["basis"][0]["evidence"]] == \
+        [("3", "#pmid-3", True), ("2", "#pmid-2", True)]
     assert (shown["verdict_label"], shown["verdict_css"]) == ("Partly supported",
                                                              "verdict-partly-supported")
 
@@ -148,14 +188,19 @@ def test_documents_get_short_distinct_labels_and_changes_name_claims_by_quote():
     assert view["pubmed_failures"] == ["timeout", "refused"]
     html = template_env().get_template("report.html").render(**view)
     assert html.count("<article") == 2 and "Same title (2)" in html
+    assert view["records"] == [] and 'id="records' not in html
+    assert_links_land(html)
 
 
 def test_report_renders_and_prints_the_labels_not_the_ids():
-    data = report([document("d", "Doc", [claim()])])
+    data = report([document("d", "Doc", [claim(standards_note=STANDARDS_NOTE)])])
     html = template_env().get_template("report.html").render(**report_view(data, {"d": TEXT}, {}))
-    assert 'title="overclaim.strong_without_high_level: ' in html
+    assert '<dt id="rule-overclaim.strong_without_high_level">' in html
+    assert html.count(escape(RULE_DESCRIPTIONS["overclaim.strong_without_high_level"])) == 1
     assert ">strong wording, weaker evidence</span>" in html
-    assert '<tr class="retracted">' in html and "/99/" in html and "gov/bad" not in html
+    assert html.count(STANDARDS_NOTE) == 1 and '(<a href="#note-standards">why</a>)' in html
+    assert '<tr class="retracted">' in html and '<tr id="pmid-4" class="retracted">' in html
+    assert "/99/" in html and "gov/bad" not in html
     assert '<mark class="quote">Needling cures pain fast</mark>' in html
     assert "<script>x()" not in html and "This is the first run" in html
     assert when("2026-11-24T06:00:00+00:00") == "2026-11-24 06:00 UTC"

@@ -1,12 +1,12 @@
 """Words the HTML report shows for the data's ids: verdicts, levels, rules, categories, statuses.
 
-Data only (plus two lookups), so a wording change never touches a template. Every id keeps its
+Data only (plus one lookup), so a wording change never touches a template. Every id keeps its
 own text as a fallback, and rule descriptions come from the rule tables themselves.
 """
 
 from __future__ import annotations
 
-from evidence_tracker.grading import ALL_RULE_TABLES
+from evidence_tracker.grading import ALL_RULE_TABLES, STANDARDS_NOTE
 
 VERDICT_LABELS = {
     "supported": "Supported", "partly_supported": "Partly supported", "mixed": "Mixed",
@@ -32,6 +32,10 @@ CATEGORY_LABELS = {
 }
 STANCE_LABELS = {"not_relevant": "not relevant"}
 STANCE_CSS = {"supports": "good", "contradicts": "bad", "mixed": "warn", "inconclusive": "warn"}
+DIRECTION_LABELS = {"unknown": "unclear"}
+SPECIES_LABELS = {"mixed": "human and animal", "unknown": "species not stated"}
+DIRECTION_CSS = {"favourable": "good", "unfavourable": "bad", "mixed": "warn",
+                 "inconclusive": "warn"}
 DESIGN_LABELS = {"rct": "RCT", "meta_analysis": "meta-analysis", "in_vitro": "in vitro"}
 REFERENCE_STATUS = {  # status: (label, css)
     "verified": ("verified", "good"), "mismatch": ("details differ", "warn"),
@@ -44,6 +48,11 @@ BASIS_LABELS = {  # basis rules that are no table's rule; their sentences say th
     "verdict.override": "A reviewer set this verdict",
     "verdict.excluded.retracted": "Retracted records do not count",
 }
+NOTES = {  # a long note many claims carry, listed once: its (anchor, heading, the claims' banner)
+    STANDARDS_NOTE: ("note-standards", "Advertising standards for health claims",
+                     "No supporting level 1-2 human trial evidence was found: short of UK and US "
+                     "advertising standards for health claims"),
+}
 EXPLAINED_BY_SENTENCES = ("verdict.override", "verdict.excluded.retracted")
 RULE_DESCRIPTIONS = {rule.id: rule.description
                      for table in ALL_RULE_TABLES.values() for rule in table} | BASIS_LABELS
@@ -54,8 +63,3 @@ def words(value: object, table: dict | None = None, *, capital: bool = False) ->
     text = (table or {}).get(value) or str(value or "").replace("_", " ")
     return text[:1].upper() + text[1:] if capital else text
 
-
-def rule_title(rule_id: str) -> str:
-    """Tooltip text for a grading rule: its id and what it means."""
-    description = RULE_DESCRIPTIONS.get(rule_id, "")
-    return f"{rule_id}: {description}" if description else rule_id

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -19,17 +18,12 @@ from typing import Callable
 import jinja2
 import pandas as pd
 
+from evidence_tracker.report.evidence import pubmed_url
+
 CLAIM_COLUMNS = ("document_id", "claim_id", "kind", "quote", "line", "status", "reason",
                  "verdict", "evidence_level", "overclaim", "query", "count", "pmids", "stale")
 EVIDENCE_COLUMNS = ("document_id", "claim_id", "pmid", "title", "journal", "year", "design",
                     "level", "species", "direction", "retracted", "url")
-_DIGITS = re.compile(r"\d{1,9}")
-
-
-def pubmed_url(pmid: object) -> str:
-    """A PubMed link for a validated PMID, else an inert fragment link."""
-    text = str(pmid or "")
-    return f"https://pubmed.ncbi.nlm.nih.gov/{text}/" if _DIGITS.fullmatch(text) else "#"
 
 
 def template_env(user_dir: Path | None = None) -> jinja2.Environment:

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
 from itertools import zip_longest
 from typing import Sequence
 
 from evidence_tracker.language import CATEGORIES, Finding, highlight_segments
-from evidence_tracker.report.labels import (CATEGORY_LABELS, DESIGN_LABELS,
-                                            EXPLAINED_BY_SENTENCES, KIND_LABELS, LEVEL_LABELS,
-                                            OVERCLAIM_LABELS, REFERENCE_STATUS, RULE_DESCRIPTIONS,
-                                            SOURCE_LABELS, STANCE_CSS, STANCE_LABELS,
-                                            VERDICT_LABELS, rule_title, words)
-from evidence_tracker.sanitize import safe_inline
+from evidence_tracker.report.evidence import Linker, claim_evidence, linker, records_appendix
+from evidence_tracker.report.labels import (CATEGORY_LABELS, EXPLAINED_BY_SENTENCES,
+                                            KIND_LABELS, LEVEL_LABELS, NOTES, OVERCLAIM_LABELS,
+                                            REFERENCE_STATUS, RULE_DESCRIPTIONS, SOURCE_LABELS,
+                                            STANCE_LABELS, VERDICT_LABELS, words)
 
 CONTEXT_CHARS = 220  # of each neighbouring line shown around a quote
 SHORT_TITLE_CHARS = 40
@@ -67,62 +65,59 @@ def quote_context(text: str, line: int, column: int, quote: str) -> dict | None:
             "after": text[end:line_end].rstrip(), "next": _neighbour(text[line_end:], last=False)}
 
 
-# Per PMID: a record that several claims found is sanitised once, not once per claim row.
-@lru_cache(maxsize=8192)
-def _record_html(pmid: str, title: str, conclusion: tuple[str, ...]) -> tuple:
-    return safe_inline(title), tuple(safe_inline(s) for s in conclusion)
+def _basis_view(basis: dict, link: Linker, in_table: set[str]) -> dict:
+    """One basis entry: its rule in words, and each PMID with its level, direction and stance.
 
-
-def _record_view(record: dict, stance: dict) -> dict:
-    effective = stance.get("effective", "")
-    title_html, conclusion_html = _record_html(record["pmid"], record["title"],
-                                               tuple(record.get("conclusion", ())))
-    return record | {
-        "title_html": title_html,
-        "conclusion_html": list(conclusion_html),
-        "level_label": LEVEL_LABELS.get(record.get("level"), "no level"),
-        "design_label": words(record.get("design"), DESIGN_LABELS, capital=True),
-        "css": "retracted" if record["retracted"] else "",
-        "notice_links": [f"https://pubmed.ncbi.nlm.nih.gov/{p}/"
-                         for p in record.get("retraction_notices", []) if str(p).isdigit()],
-        "relevant": effective != "not_relevant",
-        "stance_label": words(effective, STANCE_LABELS) or "—",
-        "stance_css": STANCE_CSS.get(effective, "muted"),
-        "curated": stance.get("curated", ""), "note": stance.get("note", ""),
-        "automatic_label": words(stance.get("automatic"), STANCE_LABELS),
-    }
-
-
-def _record_order(record: dict) -> tuple:
-    """Best evidence first: not retracted, lowest CEBM level, newest."""
-    return (record["retracted"], record.get("level") or 9, -(record.get("year") or 0))
-
-
-def _evidence(claim: dict) -> dict:
-    """A claim's records split into those that count (plus retracted ones) and the rest."""
-    stances = {s["pmid"]: s for s in claim.get("stances", [])}
-    records = sorted((_record_view(r, stances.get(r["pmid"], {})) for r in claim["records"]),
-                     key=_record_order)
-    found = {r["pmid"] for r in records}
-    return {"records": [r for r in records if r["relevant"] or r["retracted"]],
-            "other_records": [r for r in records if not (r["relevant"] or r["retracted"])],
-            "unretrieved": [s for s in stances.values() if s["pmid"] not in found]}
-
-
-def _basis_view(basis: dict) -> dict:
-    """One basis entry: its rule in words, and each PMID with its level, direction and stance."""
+    The template names a PMID `in_table` (the claim's evidence table shows its level and
+    stance) without them.
+    """
     columns = [basis.get(k) or () for k in ("pmids", "levels", "directions", "stances")]
-    evidence = [{"pmid": p, "level": lvl, "direction": d, "stance": words(s, STANCE_LABELS)}
+    evidence = [{"pmid": p, "href": link(p), "level": lvl, "direction": d,
+                 "stance": words(s, STANCE_LABELS), "in_table": p in in_table}
                 for p, lvl, d, s in zip_longest(*columns) if p]
     rule = basis["rule"]
-    return {"rule": rule, "title": rule_title(rule), "evidence": evidence,
+    return {"rule": rule, "evidence": evidence,
             "label": RULE_DESCRIPTIONS.get(rule) or words(rule),
             "detail": list(basis.get("sentences", [])) if rule in EXPLAINED_BY_SENTENCES else []}
 
 
+def _overclaim_label(rule: str) -> str:
+    return OVERCLAIM_LABELS.get(rule) or words(rule.split(".")[-1])
+
+
 def _overclaims(ids: Sequence[str]) -> list[dict]:
-    return [{"id": i, "label": OVERCLAIM_LABELS.get(i) or words(i.split(".")[-1]),
-             "title": rule_title(i), "description": RULE_DESCRIPTIONS.get(i, "")} for i in ids]
+    return [{"id": i, "label": _overclaim_label(i), "href": f"#rule-{i}"} for i in ids]
+
+
+def _cited(rule: str, label: str, text: str, suggestion: str = "", anchor: str = "") -> dict:
+    return {"id": rule, "anchor": anchor or f"rule-{rule}", "label": label, "text": text,
+            "suggestion": suggestion}
+
+
+def _rules_cited(documents: Sequence[dict]) -> dict[str, dict]:
+    """Each overclaim rule, language rule and long note the report cites, to list once."""
+    cited: dict[str, dict] = {}
+    claims = [c for d in documents for c in d["claims"]]
+    for rule in (r for c in claims for r in c.get("overclaim", [])):
+        cited.setdefault(rule, _cited(rule, _overclaim_label(rule),
+                                      RULE_DESCRIPTIONS.get(rule, "")))
+    for note in (c.get("standards_note") for c in claims):
+        if note in NOTES:
+            anchor, heading, _ = NOTES[note]
+            cited.setdefault(anchor, _cited("", heading, note, anchor=anchor))
+    for f in (f for d in documents for f in d["findings"]):
+        label = f"{words(f['category'], CATEGORY_LABELS, capital=True)} ({f['severity']})"
+        cited.setdefault(f["rule"], _cited(f["rule"], label, f["message"],
+                                           f.get("suggestion", "")))
+    # overclaim rules, then notes, then language rules; each group by id
+    return {key: cited[key] for key in sorted(cited, key=lambda k: (
+        not k.startswith("overclaim."), not k.startswith("note-"), k))}
+
+
+def _note(note: str) -> dict:
+    """A claim's standards note: a short banner linking to the note listed once, or in full."""
+    anchor, _, short = NOTES.get(note, ("", "", note))
+    return {"text": short, "href": f"#{anchor}" if anchor else ""}
 
 
 def _verdict(verdict: str) -> dict:
@@ -131,9 +126,10 @@ def _verdict(verdict: str) -> dict:
             "rank": list(VERDICT_LABELS).index(verdict) if verdict in VERDICT_LABELS else 99}
 
 
-def _claim_view(document: dict, text: str, claim: dict) -> dict:
+def _claim_view(document: dict, text: str, claim: dict, entries: dict[str, dict],
+                link: Linker) -> dict:
     verdict = _verdict(claim.get("verdict") or "not_checked")
-    evidence = _evidence(claim)
+    evidence = claim_evidence(claim, entries, link)
     return claim | evidence | {
         "anchor": f"claim-{document['id']}-{claim['id']}",
         "document_id": document["id"], "document_title": document["title"],
@@ -146,9 +142,11 @@ def _claim_view(document: dict, text: str, claim: dict) -> dict:
         "context": quote_context(text, claim.get("line", 0), claim.get("column", 0),
                                  claim["quote"]),
         "overclaims": _overclaims(claim.get("overclaim", [])),
-        "basis": [_basis_view(b) for b in claim.get("basis", [])
+        "basis": [_basis_view(b, link, {r["pmid"] for r in evidence["records"]})
+                  for b in claim.get("basis", [])
                   if not b["rule"].startswith("overclaim.")],
-        "reviewed": list(claim.get("curated_evidence", [])),
+        "reviewed": [e | {"href": link(e["pmid"])} for e in claim.get("curated_evidence", [])],
+        "standards": _note(claim.get("standards_note", "")),
     }
 
 
@@ -168,21 +166,31 @@ def _legend(findings: Sequence[dict]) -> list[dict]:
              "css": f"flag flag-{c.replace('_', '-')}"} for c in order]
 
 
+def _flag_rules(findings: Sequence[dict], cited: dict[str, dict]) -> list[dict]:
+    """Flags grouped by rule, in text order; a flag's message is kept where its rule's differs."""
+    groups: dict[str, dict] = {}
+    for f in sorted(findings, key=lambda f: (f["line"], f["column"])):
+        rule = cited[f["rule"]]
+        own = (f["message"], f.get("suggestion", "")) != (rule["text"], rule["suggestion"])
+        groups.setdefault(f["rule"], rule | {"flags": []})["flags"].append(f | {"own": own})
+    return list(groups.values())
+
+
 def _reference_view(ref: dict) -> dict:
     label, css = REFERENCE_STATUS.get(ref["status"], (words(ref["status"]), "muted"))
     return ref | {"status_label": label, "status_css": f"status-{css}",
                   "off_point": [c for c in ref.get("claims", []) if c.get("on_point") is False]}
 
 
-def _document_view(document: dict, label: str, text: str,
-                   findings: Sequence[Finding]) -> dict:
+def _document_view(document: dict, label: str, text: str, findings: Sequence[Finding],
+                   entries: dict[str, dict], link: Linker, cited: dict[str, dict]) -> dict:
     document = document | {"label": label}
     return document | {
         "anchor": f"doc-{document['id']}",
-        "claims": [_claim_view(document, text, c) for c in document["claims"]],
+        "claims": [_claim_view(document, text, c, entries, link) for c in document["claims"]],
         "segments": _segments(text, findings),
         "legend": _legend(document["findings"]),
-        "flags": sorted(document["findings"], key=lambda f: (f["line"], f["column"])),
+        "flag_rules": _flag_rules(document["findings"], cited),
         "open_findings": [f for f in document["findings"] if not f.get("accepted")],
         "accepted_findings": [f for f in document["findings"] if f.get("accepted")],
         "references": [_reference_view(r) for r in document["references"]],
@@ -199,7 +207,7 @@ def _labels(documents: Sequence[dict]) -> list[str]:
 
 
 def _changes_view(changes: dict, claims: dict[tuple[str, str], dict],
-                  documents: dict[str, dict]) -> dict:
+                  documents: dict[str, dict], link: Linker) -> dict:
     """`changes` with each claim named by its quote and linked, verdicts in words."""
     def claim(item: dict) -> dict:
         found = claims.get((item["document_id"], item["claim_id"]))
@@ -212,7 +220,9 @@ def _changes_view(changes: dict, claims: dict[tuple[str, str], dict],
                        "anchor": found["anchor"] if found else ""}
 
     view = {key: [claim(i) for i in changes.get(key, [])]
-            for key in ("new_records", "claims_added", "claims_removed")}
+            for key in ("claims_added", "claims_removed")}
+    view["new_records"] = [claim(i) | {"links": [{"pmid": p, "href": link(p)} for p in i["pmids"]]}
+                           for i in changes.get("new_records", [])]
     by_reason: dict[str, list[dict]] = {}
     for item in changes.get("not_checked", []):
         by_reason.setdefault(item["reason"], []).append(claim(item))
@@ -251,7 +261,11 @@ def report_view(report: dict, texts: dict[str, str],
                 findings: dict[str, Sequence[Finding]]) -> dict:
     """View model of one run's report; `texts`/`findings` are keyed by document id."""
     labels = _labels(report["documents"])
-    documents = [_document_view(d, label, texts.get(d["id"], ""), findings.get(d["id"], ()))
+    records = records_appendix(c for d in report["documents"] for c in d["claims"])
+    entries, link = {e["pmid"]: e for e in records}, linker(records)
+    cited = _rules_cited(report["documents"])
+    documents = [_document_view(d, label, texts.get(d["id"], ""), findings.get(d["id"], ()),
+                                entries, link, cited)
                  for d, label in zip(report["documents"], labels)]
     claims = [c for d in documents for c in d["claims"]]
     source = report["source"]
@@ -263,13 +277,16 @@ def report_view(report: dict, texts: dict[str, str],
         + (" (stale cache answers included)" if source.get("stale") else ""),
         "offline": source["kind"] != "pubmed",
         "pubmed_failures": list(dict.fromkeys(report.get("pubmed_failures", []))),
-        "documents": documents, "claims": claims,
+        "documents": documents, "claims": claims, "records": records,
+        "shown_records": [r for r in records if r["bears"]],
+        "other_records": [r for r in records if not r["bears"]],
+        "rules": list(cited.values()),
         "verdict_options": [(k, v) for k, v in VERDICT_LABELS.items()],
         "kinds": sorted({(c["kind"], c["kind_label"]) for c in claims}),
         "levels": list(LEVEL_LABELS.values()),
         "changes": _changes_view(report.get("changes", {}),
                                  {(c["document_id"], c["id"]): c for c in claims},
-                                 {d["id"]: d for d in documents}),
+                                 {d["id"]: d for d in documents}, link),
         "glance": _glance(report["summary"], documents),
         "summary": report["summary"],
     }
