@@ -11,8 +11,7 @@ cannot be derived) is simply run everywhere.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 
 try:  # the parser behind `re`, public as sre_parse until 3.11 and re._parser since
     from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -21,6 +20,7 @@ except ImportError:  # pragma: no cover - older Pythons
 
 _LENGTH = 8  # longest prefix kept; long enough to tell "the treatment" from "the"
 _MAX = 4000  # more prefixes than this for one rule: keep shorter ones
+_MEMO = 200_000  # heads remembered per prefilter (a few MB at most)
 _C = sre_parse  # opcodes live on the parser module's constants
 
 
@@ -32,22 +32,32 @@ class Prefilter:
     rules_by_prefix: dict[str, frozenset[int]]
     everywhere: frozenset[int]  # rules without a usable prefix
 
+    heads: dict[str, frozenset[int]] = field(default_factory=dict)  # memo of `_rules_at`
+
     def candidates(self, text: str) -> dict[int, frozenset[int]]:
         """Start offset -> indices of the rules that may match there."""
         hits: dict[int, frozenset[int]] = {}
-        rules_at = self._rules_at
-        for m in self.pattern.finditer(text):
-            found = rules_at(text[m.start():m.start() + _LENGTH].lower())
+        lower, heads, rules_at = text.lower(), self.heads, self._rules_at
+        if len(lower) != len(text):  # "İ" lowers to two characters: offsets would drift
+            lower = None
+        for start in (m.start() for m in self.pattern.finditer(text)):
+            head = (lower[start:start + _LENGTH] if lower is not None
+                    else text[start:start + _LENGTH].lower())
+            found = heads.get(head)
+            if found is None:
+                found = rules_at(head)
             if found:
-                hits[m.start()] = found
+                hits[start] = found
         return hits
 
-    @lru_cache(maxsize=65536)  # noqa: B019 - the prefilter lives as long as its rules
     def _rules_at(self, head: str) -> frozenset[int]:
-        """Rules with a prefix that `head` (the lower-cased text at a position) starts with."""
+        """Rules with a prefix that `head` (the lower-cased text at a position) starts with,
+        remembered (up to `_MEMO` heads: a plain dict is the hot path of a lint run)."""
         found: set[int] = set()
         for k in range(1, len(head) + 1):
             found |= self.rules_by_prefix.get(head[:k], frozenset())
+        if len(self.heads) < _MEMO:
+            self.heads[head] = frozenset(found)
         return frozenset(found)
 
 
