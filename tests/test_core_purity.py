@@ -11,9 +11,10 @@ from tests.conftest import REPO
 PACKAGE = REPO / "evidence_tracker"
 CORE = ["claims.py", "records.py", "thresholds.py", "pipeline.py", "sanitize.py",
         "report/changes.py", "report/data.py", "report/view.py", "report/runs.py",
-        "report/labels.py",
+        "report/labels.py", "report/evidence.py",
         "pubmed/query.py", "pubmed/index.py", "pubmed/nodes.py", "pubmed/interface.py",
         "language/engine.py", "language/context.py", "language/findings.py",
+        "language/sentence_model.py",
         "references/extract.py", "references/compare.py", "references/citation.py",
         "references/blocks.py", "references/identifiers.py", "references/model.py",
         *[f"grading/{p.name}" for p in sorted((PACKAGE / "grading").glob("*.py"))]]

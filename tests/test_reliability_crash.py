@@ -53,9 +53,9 @@ elif point == "storing":  # the runs row is inserted, the transaction is open
             stall()
 
     original = RunStore.save_run
-    def save_run(self, *a):
+    def save_run(self, *a, **kw):
         self.db = Stalling(self.db)
-        return original(self, *a)
+        return original(self, *a, **kw)
     RunStore.save_run = save_run
 elif point == "switching":  # the run is stored, `latest` not yet moved
     from evidence_tracker import runner
