@@ -78,6 +78,8 @@ _BOOSTER = re.compile(r"\b(?:just|only|significant(?:ly)?|dramatic(?:ally)?|imme
 _UNATTRIBUTED = re.compile(r"\b(?:can't|cannot|can\ not|couldn't)\ (?:honestly\ )?(?:tell|say|know)\b|"
                            r"\bno\ way\ (?:of\ knowing|to\ know)|\bhard\ to\ (?:say|know|tell)\b|"
                            r"\bwould\ have\ (?:got|gotten|improved|recovered|settled)\b", re.I)
+_REASONED = re.compile(r"\bearly[- ]bird\ price\b|\bratio\b|\bto keep (?:the )?(?:groups?|class(?:es)?|numbers)\b",
+                       re.I)
 _THAN = re.compile(r"\bthan\b(?:\s+[\w']+){0,3}\s+$", re.I)
 _PROMISE = re.compile(r"\b(?:you|we|so)\b(?:\s+\w+){0,3}\s+$", re.I)
 _NEGATION = re.compile(r"(?:\b(?:not|no|never|without|nor|cannot|neither|unlikely|un-?proven|"
@@ -149,7 +151,11 @@ def survives(text: str, unit: tuple[int, int], start: int, end: int, rule: Rule)
         return False  # "Myth: it only masks the pain" quotes the claim to refute it
     if _reports_research(text, unit):
         return False  # a sentence with its own citation, or a reference-list entry
+    if rule.category == "urgency_pressure" and _REASONED.search(text, unit[0], unit[1]):
+        return False  # "early-bird price", "16 places to keep the tutor ratio low": information
     lo, hi = clause(text, unit, start, end)
+    if lo > unit[0] and text[lo - 1] == ":":
+        lo = unit[0]  # "several proposed effects: lifting the skin..." is hedged by its lead
     if rule.negatable and (_NEGATION.search(text, lo, start) or _DISCLAIMED.search(text, lo, start)):
         return False  # "not a cure"; "should not promise that it will cure"
     if not rule.hedgeable:

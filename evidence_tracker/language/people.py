@@ -55,8 +55,8 @@ def endorsement(text: str, unit: tuple[int, int], m: re.Match) -> bool:
     toks, i = _around(text, unit, m)
     if _verb(toks, i, "endorse_verbs") != "ed" or i + 1 >= len(toks) or toks[i + 1][0] != "by":
         return False  # "physiotherapists use it alongside exercise" only describes
-    if _REGULATED.search(text, unit[0], unit[1]):
-        return False  # a register "approved by" a regulator vouches for training, not efficacy
+    if _REGULATED.search(text, unit[0], unit[1]) or "instead of" in text[max(unit[0], m.start() - 40):m.start()]:
+        return False  # a register's approval; "instead of treatment recommended by your team"
     return any(in_class(w, "endorsers") for w, _ in toks[i + 2:i + 8])
 
 
