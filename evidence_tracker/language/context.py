@@ -47,6 +47,7 @@ _HEDGES = (  # words that qualify a claim; each line one idea
     r"thought|believed|proposed|hypothes\w*|theor(?:y|ies|ised|ized|etical)|ideas?",
     r"claims?(?=\ that|\ to)|claimed|said\ to|reportedly|supposedly|purported\w*|alleged\w*",
     r"(?:others|proponents|practitioners|supporters|advocates|critics)\ (?:say|claim|believe|argue)",
+    r"(?:a|the|an)\ (?:page|site|website|advert|ad|course|clinic|brochure|provider)\ (?:says|claims|promises)",
     r"in\ (?:one|a|an|the|two|three|several)\ (?:[\w-]+\ ){0,2}(?:trials?|stud(?:y|ies)|reviews?|surveys?)",
     r"according\ to\ (?:TCM|traditional|Chinese|ancient|tradition|\w+\ (?:theory|tradition|philosophy))",
     r"in\ (?:traditional\ )?(?:Chinese\ medicine|TCM)|traditionally|TCM\ (?:teaches|holds|says)"
@@ -56,6 +57,7 @@ _HEDGES = (  # words that qualify a claim; each line one idea
     r"vary|varies|variable|individual\ results",
     r"aims?\ to|aimed|(?:the|our|main)\ goal\ (?:is|of)|intended\ to(?=\ \w)|designed\ to(?=\ \w)|hope|hoped",
     r"try|trying|we\ think|I\ think|hard\ to\ (?:tell|say|know)|(?:can't|cannot)\ (?:tell|say)",
+    r"(?:one|another)(?:\ (?:idea|theory|explanation|possibility|suggestion))?\ is\ that",
     r"myths?|wary|beware|cautio\w+|sceptic\w*|skeptic\w*|overstat\w*|exaggerat\w*|misleading",
 )
 _VARIES = re.compile(r"\b(?:results|this|responses?|outcomes?|it|experiences?) (?:can |may |will |do )?"
@@ -78,7 +80,7 @@ _BOOSTER = re.compile(r"\b(?:just|only|significant(?:ly)?|dramatic(?:ally)?|imme
 _UNATTRIBUTED = re.compile(r"\b(?:can't|cannot|can\ not|couldn't)\ (?:honestly\ )?(?:tell|say|know)\b|"
                            r"\bno\ way\ (?:of\ knowing|to\ know)|\bhard\ to\ (?:say|know|tell)\b|"
                            r"\bwould\ have\ (?:got|gotten|improved|recovered|settled)\b", re.I)
-_REASONED = re.compile(r"\bearly[- ]bird\ price\b|\bratio\b|\bto keep (?:the )?(?:groups?|class(?:es)?|numbers)\b",
+_REASONED = re.compile(r"\bearly[- ]bird\ price\b|\bratios?\b|\bif\ you\ feel\ (?:rushed|pressured|pushed)\b|\bto keep (?:the )?(?:groups?|class(?:es)?|numbers)\b",
                        re.I)
 _THAN = re.compile(r"\bthan\b(?:\s+[\w']+){0,3}\s+$", re.I)
 _PROMISE = re.compile(r"\b(?:you|we|so)\b(?:\s+\w+){0,3}\s+$", re.I)

@@ -204,8 +204,9 @@ def comparison(text: str, unit: tuple[int, int], m: re.Match) -> bool:
     word, after = toks[i][0], [w for w, _ in toks[i + 1:i + 5]]
     if _REPORTED.search(text, unit[0], unit[1]):
         return False  # "compared with exercise, the review found no difference": a finding
-    if word == "unlike" and _NEGATED.search(text, toks[i][1], unit[1]):
-        return False  # "unlike acupuncture, it isn't based on meridians": a difference in kind
+    if word == "unlike" and (_NEGATED.search(text, toks[i][1], unit[1])
+                             or not _claims_more(unit_tokens(text, unit))):
+        return False  # "unlike rigid tape, it stretches": a difference in kind, not in results
     if word == "than":
         return _than(toks, i, after)
     if any(w in lexicon()["controls"] for w in after):
@@ -217,6 +218,16 @@ def comparison(text: str, unit: tuple[int, int], m: re.Match) -> bool:
             return False
         after = after[1:]
     return any(in_class(w, "care") for w in after)
+
+
+def _claims_more(toks: Tokens) -> bool:
+    """Whether a sentence speaks of results: a comparative, an efficacy word, relief."""
+    lex = lexicon()
+    return any(w in lex["comparatives"] or w in _WORKS or in_class(w, "efficacy_words")
+               or in_class(w, "outcome_results") for w, _ in toks)
+
+
+_WORKS = frozenset("works work worked helps heals fixes treats cures addresses targets".split())
 
 
 def _than(toks: Tokens, i: int, after: list[str]) -> bool:
