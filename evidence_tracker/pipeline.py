@@ -105,7 +105,8 @@ def _fetch_all(pmids: Sequence[str], source: PubMedSource) -> tuple[Mapping[str,
 
 
 def _claim_result(claim: Claim, query: str, built: bool, answer: SearchResult | PubMedFailure,
-                  records: Mapping[str, Record], fetch_failure: str) -> ClaimResult:
+                  records: Mapping[str, Record], fetch_failure: str,
+                  stale_records: Mapping[str, tuple[str, str]]) -> ClaimResult:
     if isinstance(answer, PubMedFailure):
         return _not_checked(claim, query, built, None, f"PubMed search failed: {answer.reason}")
     wanted = list(dict.fromkeys([*answer.pmids, *(e.pmid for e in claim.evidence)]))
@@ -116,7 +117,8 @@ def _claim_result(claim: Claim, query: str, built: bool, answer: SearchResult | 
         return _not_checked(claim, query, built, answer, _no_record(lost))
     found = tuple(records[p] for p in wanted if p in records)
     grades = tuple(grade_record(r) for r in found)
-    return ClaimResult(claim, query, built, "checked", _stale(answer), answer, found, grades,
+    reason = "; ".join(filter(None, [_stale(answer), _stale_records(wanted, stale_records)]))
+    return ClaimResult(claim, query, built, "checked", reason, answer, found, grades,
                        assess_claim(claim, found))
 
 
@@ -125,6 +127,17 @@ def _stale(answer: SearchResult) -> str:
     if not answer.stale_reason:
         return ""
     return f"PubMed search failed: {answer.stale_reason}; cached answer from {answer.as_of} used"
+
+
+def _stale_records(pmids: Sequence[str], stale: Mapping[str, tuple[str, str]]) -> str:
+    """Which of a claim's records are expired cached copies, from when, and why ("" if none)."""
+    old = [p for p in pmids if p in stale]
+    if not old:
+        return ""
+    oldest = min(stale[p][0] for p in old)
+    more = f" and {len(old) - 5} others" if len(old) > 5 else ""
+    return (f"PubMed fetch failed: {stale[old[0]][1]}; cached copies of PMID "
+            f"{', '.join(old[:5])}{more} (oldest from {oldest}) used")
 
 
 def _no_record(pmids: Sequence[str]) -> str:
@@ -149,6 +162,7 @@ def audit(inputs: Sequence[DocumentInput], source: PubMedSource, *, retmax: int 
         [p for a in answers.values() if isinstance(a, SearchResult) for p in a.pmids]
         + [e.pmid for d in inputs for c in d.document.claims for e in c.evidence]))
     records, fetch_failure = _fetch_all(pmids, source)
+    stale_records = {p: (at, why) for p, at, why in source.info().stale_records}
     failures = [a.reason if isinstance(a, PubMedFailure) else _stale(a) for a in answers.values()
                 if isinstance(a, PubMedFailure) or a.stale_reason]
     failures += [fetch_failure] if fetch_failure else []
@@ -159,7 +173,8 @@ def audit(inputs: Sequence[DocumentInput], source: PubMedSource, *, retmax: int 
     for item in inputs:
         claims = tuple(
             _claim_result(c, *queries[(item.document.id, c.id)],
-                          answers[queries[(item.document.id, c.id)][0]], records, fetch_failure)
+                          answers[queries[(item.document.id, c.id)][0]], records, fetch_failure,
+                          stale_records)
             for c in item.document.claims)
         findings, problems = _lint(item, rules)
         references, ref_failures = _references(item, source)

@@ -140,3 +140,6 @@ class SourceInfo:
     stale: bool = False
     as_of: str = ""
     notes: tuple[str, ...] = field(default=())
+    # (pmid, when the copy was fetched, the PubMed failure) for each record served from an
+    # expired cache entry because fetching failed, so each claim can say which of its rest on one
+    stale_records: tuple[tuple[str, str, str], ...] = field(default=())

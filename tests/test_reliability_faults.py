@@ -172,7 +172,7 @@ def test_failed_search_falls_back_to_the_cached_answer_marked_stale_with_reason(
     assert not any(claims[c]["stale"] for c in SMALL_CLAIMS if c != ENDPLATE)
     assert [d["id"] for d in report["documents"]] == [DOC_ID]
     html = (workdir / "reports" / "latest" / "index.html").read_text(encoding="utf-8")
-    assert html.count("Answered from an older cached search") == 1 and "HTTP 503" in html
+    assert html.count("Rests on older cached PubMed data") == 1 and "HTTP 503" in html
 
 
 def test_failed_fetch_falls_back_to_expired_cached_records_and_exits_3(tmp_path):
@@ -190,4 +190,10 @@ def test_failed_fetch_falls_back_to_expired_cached_records_and_exits_3(tmp_path)
     report = latest_report(workdir)
     assert report["source"]["stale"] is True
     assert any("cache" in note for note in report["source"]["notes"])
-    assert claims_by_id(report)[ENDPLATE]["records"][0]["pmid"] == "28592980"
+    endplate = claims_by_id(report)[ENDPLATE]
+    assert endplate["records"][0]["pmid"] == "28592980"
+    # the claim itself says which of its records are old copies, from when and why
+    assert endplate["stale"] and "PubMed fetch failed" in endplate["reason"]
+    assert "cached copies of PMID 28592980" in endplate["reason"]
+    html = (workdir / "reports" / "latest" / "index.html").read_text(encoding="utf-8")
+    assert "Rests on older cached PubMed data" in html and "cached copies of PMID 28592980" in html

@@ -46,6 +46,7 @@ class CachedSource:
         self._records: dict[str, Record] = {}  # got this run, from PubMed or the cache
         self._asked: set[str] = set()  # PMIDs PubMed was asked for this run, found or not
         self._stale_as_of: list[str] = []  # when each stale answer we served was obtained
+        self._stale_records: dict[str, tuple[str, str]] = {}  # pmid -> (fetched at, failure)
 
     def stats_dict(self) -> dict:
         """report.json's `requests` object: requests per endpoint, retries, 429s, bytes, cache."""
@@ -65,7 +66,8 @@ class CachedSource:
             notes.append(f"PubMed cache not used: {self.cache.disabled_reason}")
         return dataclasses.replace(base, stale=bool(self._stale_as_of),
                                    as_of=min(self._stale_as_of, default=base.as_of),
-                                   notes=tuple(notes))
+                                   notes=tuple(notes), stale_records=tuple(
+                                       (p, at, why) for p, (at, why) in self._stale_records.items()))
 
     def search(self, query: str, *, retmax: int = 100) -> SearchResult:
         """Answer `query` from the cache when fresh, else from PubMed, else from an old answer."""
@@ -125,6 +127,7 @@ class CachedSource:
             log.warning("using %d cached records older than the TTL: %s", len(need), exc.reason)
             self._records.update((p, cached[p].value) for p in need)
             self._stale_as_of.append(min(cached[p].fetched_at for p in need))
+            self._stale_records.update((p, (cached[p].fetched_at, exc.reason)) for p in need)
             self.stats.count_cache("records_stale", len(need))
             return
         self._asked.update(need)

@@ -62,7 +62,9 @@ def claim_data(result: ClaimResult) -> dict:
         "outcome": claim.outcome, "notes": claim.notes,
         "query": result.query, "query_built": result.query_built,
         "status": result.status, "reason": result.reason,
-        "stale": bool(search and search.stale), "as_of": search.as_of if search else "",
+        # checked with a reason: it rests on an old cached search or old cached records
+        "stale": result.status == "checked" and bool(result.reason),
+        "as_of": search.as_of if search else "",
         "count": search.count if search else None,
         "pmids": list(search.pmids) if search else [],
         "phrases_not_found": list(search.phrases_not_found) if search else [],
