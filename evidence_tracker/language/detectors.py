@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from typing import Callable
 
-from evidence_tracker.language import context, people
+from evidence_tracker.language import context, people, urgency
 from evidence_tracker.language.prefilter import trie
 from evidence_tracker.language.lexicon import (IRREGULAR, Tokens, in_class, lexicon, norm,
                                                raw_lexicon, span_tokens, tokens,
@@ -251,43 +251,6 @@ _NOT_COMPARATIVE = frozenset("rather other whether further either neither togeth
                              "shorter".split())  # "thinner than an injection needle": a size
 _SIGNED = re.compile(r"""["'.!\s]{0,3}[—–-]\s*[A-Z]"""  # "..." — Name
                      r"""|\s*[—–-]?\s*(?:verified|[A-Z][a-z]+, \d\d\b)""")  # Name, 42
-_TIME = frozenset({"midnight", "soon", "week", "weekend", "month", "days", "hours"})
-
-
-def urgency(text: str, unit: tuple[int, int], m: re.Match) -> bool:
-    """A deadline or dwindling stock next to a booking or buying word, in the sentence of `m`."""
-    toks = unit_tokens(text, unit)
-    words = [w for w, _ in toks]
-    lex = lexicon()
-    commerce = any(in_class(w, "commerce") for w in words)
-    if re.search(r"\b(?:ends|closes|expires) in \d+[:h]", text[unit[0]:unit[1]], re.I):
-        return True  # a countdown needs no booking word beside it
-    return commerce and any(_pressure(words, k, lex) for k in range(len(words)))
-
-
-def _pressure(words: list[str], k: int, lex: dict) -> bool:
-    """Whether `words[k]` starts a deadline or scarcity cue."""
-    w, nxt = words[k], words[k + 1:k + 6]
-    prev = words[k - 1] if k else ""
-    time = lex["weekdays"] | lex["weak_pressure"] | _TIME
-    if w in {"end", "ends", "expire", "expires", "close", "closes", "until", "till", "finishes"}:
-        return any(x in time or x[:1].isdigit() for x in nxt)
-    if w in {"only", "just", "last"}:  # "only 10 places", "we only take on 10 families"
-        return bool(nxt) and (nxt[0] in {"few", "handful", "chance"}
-                              or w != "last" and any(x[:1].isdigit() for x in nxt[:4]))
-    if w in {"full", "booked"}:
-        return prev in {"almost", "nearly", "fully", "virtually", "practically"} or (
-            nxt[:1] == ["up"])
-    if w in {"left", "remaining"}:
-        return prev[:1].isdigit() or prev in {"few", "stock", "places", "spots", "slots"}
-    if w in {"fast", "quickly", "out", "ahead", "flash"}:
-        return prev in {"going", "selling", "filling", "sell", "fill", "go", "up", "sold",
-                        "running", "book", "books", "booked", "booking", "weeks", "months", "a"}
-    if w in {"hurry", "deadline", "countdown"}:
-        return True
-    return w in {"week", "month", "weekend", "today"} and bool(nxt) and nxt[0] == "only"
-
-
 def quoted_testimonial(text: str, unit: tuple[int, int], m: re.Match) -> bool:
     """A star rating, or a quotation (or a block signed with a dash) in the first person,
     exclaiming or signed by a name."""
@@ -323,7 +286,7 @@ def hype_density(text: str, unit: tuple[int, int], m: re.Match) -> bool:
 
 DETECTORS: dict[str, Callable[[str, tuple[int, int], re.Match], bool]] = {
     "physiology_effect": physiology_effect, "outcome_effect": outcome_effect,
-    "comparison": comparison, "urgency": urgency, "quoted_testimonial": quoted_testimonial,
+    "comparison": comparison, "urgency": urgency.urgency, "quoted_testimonial": quoted_testimonial,
     "hype_density": hype_density, "vague_effect": vague_effect, **people.DETECTORS}
 
 
@@ -339,11 +302,7 @@ def gate(name: str) -> list[str]:
         if name == "vague_effect":
             return verbs  # reached from the verb only: a body word never makes a vague benefit
         return [*verbs, rf"{trie(_stems(lex['physiology'] + lex['outcomes']))}(?:s|es)?"]
-    words = {"comparison": ["than", *lex["comparison_markers"]],
-             "urgency": ["end", "ends", "expire", "expires", "close", "closes", "until", "till",
-                         "finishes", "only", "just", "last", "left", "remaining", "fast",
-                         "quickly", "out", "hurry", "full", "booked", "ahead", "flash",
-                         "deadline", "countdown", "week", "month", "weekend", "today"],
+    words = {"comparison": ["than", *lex["comparison_markers"]], "urgency": list(urgency.GATE),
              "hype_density": _stems([*lex["hype"], *lex["ranks"]])}
     if name == "quoted_testimonial":
         return ['"\\s*[A-Za-z]+', "★+", "[—–](?=[ \\t]*[A-Z])"]
