@@ -149,3 +149,15 @@ def test_finding_to_dict_has_the_json_fields():
     assert {"file", "start", "end", "line", "column", "rule", "category", "severity", "message",
             "suggestion", "text", "accepted", "accept_reason"} <= set(data)
     assert data["file"] == "x.txt" and data["severity"] == "error"
+
+
+def test_a_heading_and_the_paragraph_under_it_making_one_claim_are_one_finding():
+    text = ("## Flushes out toxins\n\nThe suction draws toxins out of the muscle and flushes them "
+            "away.\n\n## Booking\n\nCall us on 0113 000 0000.\n")
+    findings = lint_text(text, fmt="markdown")
+    assert [(f.category, f.text) for f in findings] == [
+        ("mechanism_as_fact", "Flushes out toxins The suction draws toxins out of the muscle and "
+                              "flushes them away.")]
+    separate = lint_text("Dry needling flushes out toxins. We are open on Saturdays.\n\n"
+                         "The suction draws toxins out of the muscle.\n")
+    assert len(separate) == 2  # sentences of prose are not headings

@@ -145,10 +145,10 @@ def _verb_before(text: str, toks: Tokens, j: int) -> str | None:
             if k + 1 < len(toks) and toks[k + 1][0] in _AFTER_NOUN:
                 return None  # "taping applications for the knee": a plural noun
             subject = [w for w, _ in toks[max(0, k - 3):k] if not w.endswith("ly")]
-            if not subject:  # "- Curbs cravings", not a Title Case heading or "Adults see us for"
+            if not subject:  # "- Curbs cravings", not a heading, "Adults see us for" or prose
                 between = {w for w, _ in toks[k + 1:j]}
                 return _object_class(toks[j][0]) if lower_next(text, toks, k) and not (
-                    between & _OBJECT_PRONOUNS) else None
+                    between & _OBJECT_PRONOUNS) and len(toks) <= _BULLET_WORDS else None
             if subject[-1] in {"it", "this", "we"} or (
                     in_class(subject[-1], "care") or in_class(subject[-1], "agents")):
                 return _object_class(toks[j][0])
@@ -167,6 +167,7 @@ def _unknown_verb(word: str) -> bool:
 
 
 _DEFINITION = re.compile(r"\b(?:in|during|by) which\b", re.I)
+_BULLET_WORDS = 8  # a benefit bullet is short: "Styles range from relaxing..." is prose
 _OBJECT_PRONOUNS = frozenset({"us", "you", "them", "me", "him", "her"})
 _AFTER_NOUN = frozenset("for of in on with at from and or to by are were is have such like "
                         "including ,".split())  # "concepts such as meridians": a noun

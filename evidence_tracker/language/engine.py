@@ -24,6 +24,7 @@ from evidence_tracker.language.source import SourceText, Suppression, guess_form
 
 _STRAIGHT = str.maketrans("‘’‚‛′“”„‟″", "'''''\"\"\"\"\"")
 _LONG_SENTENCE = 240  # longer than this, a finding spans the clause instead
+_LIST_ITEM = re.compile(r"(?:[-*•·▪–]|\d+[.)])\s")
 _MODEL_AFTER = 2  # rule findings a page needs before the sentence model may add its own
 
 
@@ -70,7 +71,39 @@ def scan(src: SourceText, rules: RuleSet, model: sentence_model.SentenceModel | 
                 result.append((rule, span))
     enough = len(flagged) >= min(_MODEL_AFTER, len(units)) or not page_gate
     model_found = _model_findings(text, units, flagged, rules, model) if enough else []
-    return _one_per_testimonial(text, result + model_found)
+    return _heading_with_body(text, _one_per_testimonial(text, result + model_found))
+
+
+def _heading_with_body(text: str, found: list) -> list:
+    """`found` with a heading's finding merged into the first finding of the same category in
+    the paragraph under it ("Flushes out toxins" over "The suction draws toxins out..."): one
+    claim, stated twice, is one finding."""
+    found = sorted(found, key=lambda f: f[1])
+    merged: list = []
+    for rule, span in found:
+        head = next((i for i in range(len(merged) - 1, -1, -1)
+                     if merged[i][0].category == rule.category), None)
+        if head is not None and _is_heading(text, merged[head][1]) and _under(text, merged[head][1], span):
+            merged[head] = (merged[head][0], (merged[head][1][0], max(merged[head][1][1], span[1])))
+        else:
+            merged.append((rule, span))
+    return merged
+
+
+def _is_heading(text: str, span: tuple[int, int]) -> bool:
+    """A short line of its own without a full stop: a heading or a bold lead."""
+    line_end = text.find("\n", span[1])
+    line_start = text.rfind("\n", 0, span[0]) + 1
+    line = text[line_start:len(text) if line_end < 0 else line_end].strip()
+    return (0 < len(line.split()) <= 10 and not line.endswith((".", "!", "?", ",", ";"))
+            and not _LIST_ITEM.match(line))  # bullets of one list are separate claims
+
+
+def _under(text: str, heading: tuple[int, int], span: tuple[int, int]) -> bool:
+    """Whether `span` starts in the paragraph right under the `heading` line."""
+    between = text[heading[1]:span[0]]
+    return span[0] >= heading[1] and len(between) <= 300 and between.count("\n\n") <= 1 and (
+        "\n" in between)
 
 
 def _one_per_testimonial(text: str, found: list) -> list:
