@@ -107,9 +107,9 @@ def _word(raw: str) -> tuple[str, ...]:
 def _classes_of() -> dict[str, tuple[str, ...]]:
     """Lexicon word -> the classes it belongs to (all but the function words)."""
     index: dict[str, list[str]] = {}
-    for cls, words in lexicon().items():
+    for cls, members in lexicon().items():
         if cls not in _SKIPPED_CLASSES:
-            for word in words:
+            for word in members:
                 index.setdefault(word, []).append(cls)
     return {word: tuple(classes) for word, classes in index.items()}
 
