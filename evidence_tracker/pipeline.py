@@ -135,15 +135,19 @@ def _stale_records(pmids: Sequence[str], stale: Mapping[str, tuple[str, str]]) -
     if not old:
         return ""
     oldest = min(stale[p][0] for p in old)
-    more = f" and {len(old) - 5} others" if len(old) > 5 else ""
-    return (f"PubMed fetch failed: {stale[old[0]][1]}; cached copies of PMID "
-            f"{', '.join(old[:5])}{more} (oldest from {oldest}) used")
+    return (f"PubMed fetch failed: {stale[old[0]][1]}; cached copies of PMID {_first_five(old)} "
+            f"(oldest from {oldest}) used")
 
 
 def _no_record(pmids: Sequence[str]) -> str:
-    more = f" and {len(pmids) - 5} others" if len(pmids) > 5 else ""
-    return (f"PubMed's search found PMID {', '.join(pmids[:5])}{more}, but fetching returned no "
+    return (f"PubMed's search found PMID {_first_five(pmids)}, but fetching returned no "
             "record for them")
+
+
+def _first_five(pmids: Sequence[str]) -> str:
+    """"1, 2, 3, 4, 5 and 7 others": enough PMIDs to look up, not a wall of them."""
+    more = f" and {len(pmids) - 5} others" if len(pmids) > 5 else ""
+    return ", ".join(pmids[:5]) + more
 
 
 def _not_checked(claim: Claim, query: str, built: bool, search: SearchResult | None,
