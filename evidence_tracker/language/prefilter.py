@@ -56,9 +56,10 @@ class Prefilter:
         found: set[int] = set()
         for k in range(1, len(head) + 1):
             found |= self.rules_by_prefix.get(head[:k], frozenset())
+        rules = frozenset(found)
         if len(self.heads) < _MEMO:
-            self.heads[head] = frozenset(found)
-        return frozenset(found)
+            self.heads[head] = rules
+        return rules
 
 
 def build(patterns: list[str], flags: int) -> Prefilter:
