@@ -110,10 +110,9 @@ def claim_evidence(claim: dict, entries: dict[str, dict], link: Linker) -> dict:
     stances = {s["pmid"]: s for s in claim.get("stances", [])}
     records = sorted(claim["records"], key=_record_order)
     found = {r["pmid"] for r in records}
+    shown = {r["pmid"] for r in records if _shown(r, stances.get(r["pmid"], {}))}
     return {"records": [_row(entries[r["pmid"]], stances.get(r["pmid"], {})) for r in records
-                        if _shown(r, stances.get(r["pmid"], {}))],
-            "other_records": sorted((r["pmid"] for r in records
-                                     if not _shown(r, stances.get(r["pmid"], {}))),
-                                    key=_pmid_order),
+                        if r["pmid"] in shown],
+            "other_records": sorted(found - shown, key=_pmid_order),
             "unretrieved": [s | {"href": link(s["pmid"])} for s in stances.values()
                             if s["pmid"] not in found]}
