@@ -1,7 +1,8 @@
 """`evidence-tracker lint` and `evidence-tracker extract`: files in, findings or a draft out.
 
 The edge of the language package: reads files (UTF-8, or the charset an HTML page declares;
-refusing binary or undeclared non-UTF-8 ones with one line naming the file), loads the rules, picks the output format, and turns findings into an exit code.
+refusing binary or undeclared non-UTF-8 ones with one line naming the file), loads the rules,
+picks the output format, and turns findings into an exit code.
 """
 
 from __future__ import annotations
