@@ -18,7 +18,7 @@ from evidence_tracker.language import context, people, urgency
 from evidence_tracker.language.prefilter import trie
 from evidence_tracker.language.lexicon import (IRREGULAR, Tokens, in_class, lexicon, norm,
                                                raw_lexicon, span_tokens, tokens,
-                                               unit_tokens, verb_lemma)
+                                               unit_tokens, verb_lemma, words)
 
 _DETERMINERS = frozenset("the a an your our their his her its these those this that no any".split())
 _CONDITIONS = frozenset({"if", "unless", "whether", "once", "until"})  # "once soreness settles"
@@ -62,6 +62,8 @@ def effect_kind(text: str, unit: tuple[int, int], m: re.Match) -> str | None:
 
 @lru_cache(maxsize=256)
 def _effect_kind(text: str, unit: tuple[int, int], start: int, end: int) -> str | None:
+    if not _may_act(text, unit, start):
+        return None  # most body words and gate stems ("straight") have no verb to act on them
     lo, hi = context.clause(text, unit, start, end)
     toks = span_tokens(text, unit, lo, hi)
     i = _index(toks, start)
@@ -97,6 +99,25 @@ def _effect_kind(text: str, unit: tuple[int, int], start: int, end: int) -> str 
             if any(in_class(w, cls) for w in objects):
                 return cls
     return None
+
+
+def _may_act(text: str, unit: tuple[int, int], start: int) -> bool:
+    """A cheap first look for `_effect_kind` (its gate words are common; it finds an effect
+    at few of them): False when the word at `start` is no effect verb and no body word, or
+    is a body word with no unknown verb among the four words before it (`_verb_before`)."""
+    found = _WORD.match(text, start)
+    word = found.group().lower() if found else ""
+    if not word or verb_lemma(word, "outcome_verbs") or verb_lemma(word):
+        return True
+    if not _object_class(word):
+        return False
+    lo = max(unit[0], start - 120)
+    before = words(text[lo:start])
+    if lo > unit[0]:  # the window may cut its first word in two, and hold too few words
+        before = before[1:]
+        if len(before) < 4:
+            return True
+    return any(_unknown_verb(w) for w in before[-4:])
 
 
 def _own_object(after: Tokens) -> Tokens:
@@ -156,6 +177,7 @@ def _verb_before(text: str, toks: Tokens, j: int) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def _unknown_verb(word: str) -> bool:
     """Whether `word` reads as a verb in the third person: "-s", not a noun or function word
     of the lexicon, not a neutral verb of description."""
@@ -166,6 +188,7 @@ def _unknown_verb(word: str) -> bool:
                 or any(in_class(word, c) for c in _NOUN_CLASSES))
 
 
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")  # a word as `lexicon.tokens` reads it
 _DEFINITION = re.compile(r"\b(?:in|during|by) which\b", re.I)
 _BULLET_WORDS = 8  # a benefit bullet is short: "Styles range from relaxing..." is prose
 _OBJECT_PRONOUNS = frozenset({"us", "you", "them", "me", "him", "her"})

@@ -26,7 +26,8 @@ _C = sre_parse  # opcodes live on the parser module's constants
 
 @dataclass(frozen=True, eq=False)  # hashed by identity, for the cache
 class Prefilter:
-    """`pattern` finds positions where some rule may start; `rules_by_prefix` says which."""
+    """`pattern` finds positions where some rule may start; `rules_by_prefix` says which
+    (a prefix's rules include those of every shorter prefix it starts with)."""
 
     pattern: re.Pattern
     rules_by_prefix: dict[str, frozenset[int]]
@@ -51,12 +52,12 @@ class Prefilter:
         return hits
 
     def _rules_at(self, head: str) -> frozenset[int]:
-        """Rules with a prefix that `head` (the lower-cased text at a position) starts with,
-        remembered (up to `_MEMO` heads: a plain dict is the hot path of a lint run)."""
-        found: set[int] = set()
-        for k in range(1, len(head) + 1):
-            found |= self.rules_by_prefix.get(head[:k], frozenset())
-        rules = frozenset(found)
+        """Rules with a prefix that `head` (the lower-cased text at a position) starts with:
+        those of its longest known prefix, which already hold the shorter ones' (see `build`);
+        remembered up to `_MEMO` heads, as a plain dict is the hot path of a lint run."""
+        by_prefix = self.rules_by_prefix
+        rules = next((by_prefix[head[:k]] for k in range(len(head), 0, -1) if head[:k] in by_prefix),
+                     frozenset())
         if len(self.heads) < _MEMO:
             self.heads[head] = rules
         return rules
@@ -74,8 +75,9 @@ def build(patterns: list[str], flags: int) -> Prefilter:
         for prefix in found:
             by_prefix.setdefault(prefix, set()).add(index)
     shape = trie(sorted(by_prefix)) if by_prefix else "(?!)"
-    return Prefilter(re.compile(rf"(?<!\w)(?=(?:{shape}))", re.I),
-                     {k: frozenset(v) for k, v in by_prefix.items()}, frozenset(everywhere))
+    closed = {p: frozenset().union(*(by_prefix.get(p[:k], ()) for k in range(1, len(p) + 1)))
+              for p in by_prefix}  # each prefix's rules and those of its own shorter prefixes
+    return Prefilter(re.compile(rf"(?<!\w)(?=(?:{shape}))", re.I), closed, frozenset(everywhere))
 
 
 def prefixes(pattern: str, flags: int) -> set[str] | None:
