@@ -61,7 +61,8 @@ _HEDGES = (  # words that qualify a claim; each line one idea
     r"myths?|wary|beware|cautio\w+|sceptic\w*|skeptic\w*|overstat\w*|exaggerat\w*|misleading",
 )
 _VARIES = re.compile(r"\b(?:results|this|responses?|outcomes?|it|experiences?) (?:can |may |will |do )?"
-                     r"(?:vary|varies|differ|differs)\b|\bindividual results\b", re.I)
+                     r"(?:vary|varies|differ|differs)\b|\bindividual results\b|"
+                     r"\bno (?:single|one)\b[^.!?]{0,60}\bfor (?:everyone|everybody|all)\b", re.I)
 _HEDGE = re.compile(r"\b(?:" + "|".join(_HEDGES) + r")\b", re.I)
 # `re` cannot skip ahead through a case-insensitive alternation; a trie of the literal text
 # every hedge starts with can, and most sentences have none (`hedged` is the rules' hot path)
@@ -191,8 +192,9 @@ def hedged(text: str, modals: bool = True, boosted: bool = False) -> bool:
         word = m.group().lower().split()[0]
         if (word in _MODALS and not modals) or (word in _FREQUENCY and boosted):
             continue
-        if word in ("could", "can") and _THAN.search(text, 0, m.start()):
-            continue  # "than they could with manual therapy alone" compares, it does not hedge
+        if word in ("could", "can") and (_THAN.search(text, 0, m.start())
+                                         or text[:m.start()].rstrip().lower().endswith("never")):
+            continue  # "than they could with manual therapy alone", "never could": no hedge
         if word != "can" or not _PROMISE.search(text, 0, m.start()):
             return True
     return False

@@ -96,8 +96,18 @@ def _is_heading(text: str, span: tuple[int, int]) -> bool:
     line_end = text.find("\n", span[1])
     line_start = text.rfind("\n", 0, span[0]) + 1
     line = text[line_start:len(text) if line_end < 0 else line_end].strip()
-    return (0 < len(line.split()) <= 10 and not line.endswith((".", "!", "?", ",", ";"))
-            and not _LIST_ITEM.match(line))  # bullets of one list are separate claims
+    if not 0 < len(line.split()) <= 10 or line.endswith((".", "!", "?", ",", ";")):
+        return False
+    # bullets of one list are separate claims; a numbered line over a paragraph of its own
+    # ("3. Breaks down scar tissue", then prose) is a heading
+    return not _LIST_ITEM.match(line) or _over_paragraph(text, len(text) if line_end < 0 else line_end)
+
+
+def _over_paragraph(text: str, line_end: int) -> bool:
+    """Whether a blank line and then a line that is no list item follow `line_end`."""
+    rest = text[line_end:line_end + 400]
+    body = rest.lstrip()
+    return rest[:len(rest) - len(body)].count("\n") >= 2 and bool(body) and not _LIST_ITEM.match(body)
 
 
 def _under(text: str, heading: tuple[int, int], span: tuple[int, int]) -> bool:
