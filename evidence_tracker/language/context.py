@@ -205,6 +205,7 @@ def _opens_line(text: str, unit: tuple[int, int], start: int) -> bool:
     return start == unit[0] and _LEAD.fullmatch(text, line_start, unit[0]) is not None
 
 
+@lru_cache(maxsize=4096)  # asked by every rule that matched in the unit
 def lead_in(text: str, unit: tuple[int, int]) -> str:
     """The line introducing the bullet list `unit` belongs to ("Benefits include:"), or ""."""
     line_start = text.rfind("\n", 0, unit[0]) + 1
@@ -228,6 +229,7 @@ def paragraph_end(text: str, at: int) -> int:
     return len(text) if end < 0 else end
 
 
+@lru_cache(maxsize=4096)  # asked by every rule that matched in the unit
 def cited(text: str, unit: tuple[int, int]) -> bool:
     """Whether a citation follows `unit` within its paragraph, near enough to support it."""
     following = _SENTENCE_END.search(text, unit[1] + 1)  # the next sentence, not any later one

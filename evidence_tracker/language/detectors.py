@@ -111,7 +111,7 @@ def _may_act(text: str, unit: tuple[int, int], start: int) -> bool:
         return True
     if not _object_class(word):
         return False
-    lo = max(unit[0], start - 120)
+    lo = max(unit[0], start - 64)  # four words, as a rule; too few and the full path decides
     before = words(text[lo:start])
     if lo > unit[0]:  # the window may cut its first word in two, and hold too few words
         before = before[1:]
