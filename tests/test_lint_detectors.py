@@ -60,3 +60,24 @@ def test_a_rule_may_name_a_detector_and_an_unknown_one_is_named_in_the_error(tmp
     extra.write_text(body.format("mind_reader"))
     with pytest.raises(BadInput, match=r"mine.yaml:8: rules\[0\].detector: 'mind_reader'"):
         load_rules(extra)
+
+
+def test_the_cheap_first_look_of_effect_detectors_never_changes_a_finding(monkeypatch):
+    """`_may_act` skips the clause analysis where no effect can be found; with it forced to
+    say "maybe" everywhere, the findings on development pages must be the same."""
+    from pathlib import Path
+
+    from evidence_tracker.language import detectors
+
+    pages = sorted((Path(__file__).parent / "lint_dev").glob("r4*"))[:60]
+    assert len(pages) == 60
+
+    def findings():
+        detectors._effect_kind.cache_clear()
+        return [(f.start, f.end, f.rule) for p in pages
+                for f in lint_text(p.read_text(encoding="utf-8"), path=p.name)]
+
+    fast = findings()
+    monkeypatch.setattr(detectors, "_may_act", lambda *args: True)
+    assert findings() == fast
+    assert any(rule == "mechanism.effect_claim" for _, _, rule in fast)  # the path is exercised
