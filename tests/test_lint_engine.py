@@ -74,6 +74,21 @@ def test_a_hedged_lead_in_covers_its_bullet_list():
     assert len(_rules("Dry needling:\n- Reduces pain\n- Improves range of motion\n")) == 2
 
 
+def test_a_lead_in_choosing_care_does_not_hedge_what_each_item_is_said_to_do():
+    """"We may use:" hedges which treatment is chosen; "may include" of benefits hedges them."""
+    chosen = "Alongside exercise, we may use:\n- Manual therapy: mobilisation realigns the joint\n"
+    assert _rules(chosen) != []
+    assert _rules("Treatment may include:\n- Dry needling: needles release the trigger points\n")
+    assert _rules("Benefits may include:\n- Reduces muscle tension\n") == []
+
+
+def test_a_delay_in_noticing_a_change_and_a_once_held_belief_read_as_what_they_are():
+    assert _rules("It can take several weeks before you notice a difference.") == []
+    assert "certainty.effect_bullet" in _rules(
+        "Benefits:\n- Resolves chronic conditions once thought to be permanent\n")
+    assert _rules("Benefits:\n- Resolves chronic conditions thought to be permanent\n") == []
+
+
 def test_a_finding_spans_the_whole_sentence_or_bullet():
     text = "Intro line.\n  • Restores muscle length and function\nThis is why it works."
     [finding] = lint_text(text)
@@ -161,3 +176,11 @@ def test_a_heading_and_the_paragraph_under_it_making_one_claim_are_one_finding()
     separate = lint_text("Dry needling flushes out toxins. We are open on Saturdays.\n\n"
                          "The suction draws toxins out of the muscle.\n")
     assert len(separate) == 2  # sentences of prose are not headings
+
+
+def test_a_numbered_line_over_a_paragraph_is_a_heading_but_numbered_items_are_not():
+    text = ("3. Breaks down scar tissue\n\nCross-fibre friction breaks down adhesions and "
+            "realigns the collagen fibres.\n")
+    assert len(lint_text(text)) == 1
+    listed = "1. Breaks down scar tissue\n2. Realigns collagen fibres\n"
+    assert len(lint_text(listed)) == 2

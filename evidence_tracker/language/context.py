@@ -44,7 +44,8 @@ _HEDGES = (  # words that qualify a claim; each line one idea
     r"low[-\ ](?:quality|certainty)|short[-\ ]term|(?:is|are|remains?)\ (?:\w+\ )?(?:weak|poor|lacking|sparse|scant)",
     r"unnecessary|where\ possible|if\ possible|when\ appropriate|not\ enough|isn't\ enough|aren't\ enough"
     r"|for\ a\ (?:few|couple\ of)\ (?:hours|days|weeks)",
-    r"thought|believed|proposed|hypothes\w*|theor(?:y|ies|ised|ized|etical)|ideas?",
+    r"(?<!once\ )(?<!previously\ )(?<!formerly\ )(?:thought|believed)|proposed|hypothes\w*"
+    r"|theor(?:y|ies|ised|ized|etical)|ideas?",  # "once thought incurable" boasts
     r"claims?(?=\ that|\ to)|claimed|said\ to|reportedly|supposedly|purported\w*|alleged\w*",
     r"(?:others|proponents|practitioners|supporters|advocates|critics)\ (?:say|claim|believe|argue)",
     r"(?:a|the|an)\ (?:page|site|website|advert|ad|course|clinic|brochure|provider)\ (?:says|claims|promises)",
@@ -104,6 +105,11 @@ _CITATION = re.compile(r"""
   | <sup>\s*\[?\d
 """, re.I | re.X)
 _DEBUNKED = re.compile(r"(?:myths?|false|fiction|claim)\s*(?:#?\d+\s*)?[:.\-–—]", re.I)
+# "we may use:" over a list hedges which care is chosen, not what each item is said to do
+_CHOICE = re.compile(r"\b(?:may|might|can|could)\s+(?:also\s+)?(?:use|offer|recommend|suggest|"
+                     r"combine|add|try|choose|provide|apply)\b|\b(?:treatments?|programmes?|programs?|"
+                     r"plans?|sessions?|care|options|approach)\s+(?:may|might|can|could)\s+(?:also\s+)?"
+                     r"(?:include|involve)\b", re.I)
 _NEAR = 200  # characters after a sentence where a citation still counts as "near"
 
 
@@ -170,7 +176,7 @@ def survives(text: str, unit: tuple[int, int], start: int, end: int, rule: Rule)
         return False  # "..., though this varies a lot" qualifies the whole sentence
     after = hedged(text[end:hi], modals=rule.hedge_after and modals, boosted=boosted)
     return not (hedged(text[lo:start], modals, boosted) or after
-                or hedged(lead_in(text, unit), modals) or cited(text, unit))
+                or hedged(_CHOICE.sub("", lead_in(text, unit)), modals) or cited(text, unit))
 
 
 @lru_cache(maxsize=4096)

@@ -36,7 +36,12 @@ def promised_experience(text: str, unit: tuple[int, int], m: re.Match) -> bool:
     before = [w for w, _ in toks[max(0, i - 4):i]]
     if "to" in before[-1:] or not any(w in _READER or in_class(w, "people") for w in before):
         return False
+    if _SUBORDINATE & set(before[-2:]):
+        return False  # "it can take weeks before you notice a change" sets expectations
     return any(in_class(w, "improvement") for w, _ in toks[i + 1:i + 7])
+
+
+_SUBORDINATE = frozenset({"before", "until", "unless", "if", "whether"})
 
 
 def people_report(text: str, unit: tuple[int, int], m: re.Match) -> bool:
