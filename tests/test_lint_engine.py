@@ -30,6 +30,10 @@ def _rules(text: str, **kw) -> list[str]:
     "In one trial, 45% of people improved with shockwave compared with 30% with sham (Rompe 2007).",
     "There is no agreed evidence that bones go out of alignment.",
     "Side effects are usually mild, such as bruising or soreness.",
+    "Q: My running group swears massage helps you recover faster. Is that true?",
+    'The common explanation that massage "flushes out toxins" does not hold up well.',
+    "Approved by the Trust Patient Information Group.",
+    "Avoid pressing directly on the spine.",
 ])
 def test_hedged_cited_neutral_negated_and_questions_are_not_flagged(text):
     assert _rules(text) == []
@@ -56,6 +60,8 @@ def test_marketing_language_is_flagged_with_its_rule(text, rule):
     # pressure is pressure when negated or asked
     ("Don't get left behind.", "urgency.pressure"),
     ("Why wait?", "urgency.pressure"),
+    # a call to action phrased as a question is not a reader's question
+    ("Ready to get rid of that pain for good?", "certainty.cure"),
     # "whether you..." introduces the reader, not a doubt
     ("Whether you run or sit at a desk, we will get you moving freely again.",
      "certainty.effect_as_fact"),

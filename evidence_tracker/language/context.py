@@ -110,6 +110,13 @@ _CHOICE = re.compile(r"\b(?:may|might|can|could)\s+(?:also\s+)?(?:use|offer|reco
                      r"combine|add|try|choose|provide|apply)\b|\b(?:treatments?|programmes?|programs?|"
                      r"plans?|sessions?|care|options|approach)\s+(?:may|might|can|could)\s+(?:also\s+)?"
                      r"(?:include|involve)\b", re.I)
+# "the common explanation that massage flushes out toxins doesn't hold up" reports a claim to refute it
+_REBUTTED = re.compile(r"\b(?:explanation|idea|claim|notion|belief|theory|suggestion|story)s? "
+                       r"(?:is )?that\b[^.!?]{0,120}?\b(?:doesn't|does not|don't|do not|isn't|is not|"
+                       r"aren't|are not)\s+(?:really\s+)?(?:hold up|stand up|supported|true|correct|"
+                       r"accurate|backed)", re.I)
+_RHETORICAL = re.compile(r"(?:ready to|want to|tired of|sick of|fed up with)\b", re.I)
+_QUESTION_LINE = re.compile(r"[ \t]*(?:Q|Question)\s*\d*\s*[:.]\s", re.I)
 _NEAR = 200  # characters after a sentence where a citation still counts as "near"
 
 
@@ -152,11 +159,11 @@ def survives(text: str, unit: tuple[int, int], start: int, end: int, rule: Rule)
         return False
     if rule.lead_in and not rule.lead_in.search(lead_in(text, unit)):
         return False
-    if text[unit[0]:unit[1]].rstrip(" \"')").endswith("?") and rule.category != "urgency_pressure":
+    if _asks(text, unit) and rule.category != "urgency_pressure":
         return False  # a question asks; but "Why wait?" still pushes
     if rule.category == "testimonial" and _UNATTRIBUTED.search(text, unit[0], unit[1]):
         return False  # "my shoulder is better, but I can't tell whether it was the needling"
-    if _DEBUNKED.match(text, unit[0], unit[1]):
+    if _DEBUNKED.match(text, unit[0], unit[1]) or _REBUTTED.search(text, unit[0], unit[1]):
         return False  # "Myth: it only masks the pain" quotes the claim to refute it
     if _reports_research(text, unit):
         return False  # a sentence with its own citation, or a reference-list entry
@@ -177,6 +184,14 @@ def survives(text: str, unit: tuple[int, int], start: int, end: int, rule: Rule)
     after = hedged(text[end:hi], modals=rule.hedge_after and modals, boosted=boosted)
     return not (hedged(text[lo:start], modals, boosted) or after
                 or hedged(_CHOICE.sub("", lead_in(text, unit)), modals) or cited(text, unit))
+
+
+def _asks(text: str, unit: tuple[int, int]) -> bool:
+    """Whether `unit` is a reader's question: it ends with "?" (unless it is a call to action
+    such as "Ready to get rid of that pain for good?"), or its line is an FAQ's "Q:"."""
+    if text[unit[0]:unit[1]].rstrip(" \"')").endswith("?"):
+        return not _RHETORICAL.match(text, unit[0], unit[1])
+    return bool(_QUESTION_LINE.match(text, text.rfind("\n", 0, unit[0]) + 1))
 
 
 @lru_cache(maxsize=4096)
