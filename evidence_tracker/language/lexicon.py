@@ -54,6 +54,11 @@ def words(text: str) -> list[str]:
     return _TOKEN.findall(text.lower())
 
 
+def lower_words(lowered: str, start: int, end: int) -> list[str]:
+    """`words` of `lowered[start:end]`, for a page lower-cased once rather than per sentence."""
+    return _TOKEN.findall(lowered, start, end)
+
+
 @lru_cache(maxsize=1024)
 def unit_tokens(text: str, unit: tuple[int, int]) -> Tokens:
     """Tokens of the sentence `unit` of `text`, computed once for all the detectors that ask."""

@@ -22,7 +22,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from evidence_tracker.language.lexicon import lexicon, norm, verb_lemma, words
+from evidence_tracker.language.lexicon import lexicon, lower_words, norm, verb_lemma, words
 
 NONE = "none"
 MODEL_FILE = "sentence_model.json"
@@ -51,13 +51,16 @@ class SentenceModel:
         tone = np.asarray(self.bias) + sum(
             (value * matrix[index[name]] for name, value in page.items() if name in index),
             np.zeros(len(self.classes)))
-        rows, owners = [], []
-        for k, sentence in enumerate(sentences):
-            found = [index[name] for name in sentence if name in index]
-            rows += found
-            owners += [k] * len(found)
+        rows: list[int] = []
+        starts = []
+        for sentence in sentences:
+            starts.append(len(rows))
+            rows += [index[name] for name in sentence if name in index]
         totals = np.tile(tone, (len(sentences), 1))
-        np.add.at(totals, owners, matrix[rows])
+        if rows:  # each sentence's rows are contiguous: sum them by segment
+            counts = np.diff([*starts, len(rows)])
+            sums = np.add.reduceat(matrix[rows], np.minimum(starts, len(rows) - 1))
+            totals += np.where(counts[:, None] > 0, sums, 0.0)  # an empty segment sums nothing
         exps = np.exp(totals - totals.max(axis=1, keepdims=True))
         return exps / exps.sum(axis=1, keepdims=True)
 
@@ -71,10 +74,11 @@ class SentenceModel:
         return {n: k for k, n in enumerate(names)}, matrix
 
 
-def unit_features(text: str, unit: tuple[int, int]) -> frozenset[str]:
-    """The binary features of the sentence `unit` of `text` (see the module docstring)."""
+def unit_features(text: str, unit: tuple[int, int], lowered: str | None = None) -> frozenset[str]:
+    """The binary features of the sentence `unit` of `text` (see the module docstring);
+    `lowered` is `text.lower()` when the caller has it (same length)."""
     sentence = text[unit[0]:unit[1]]
-    tokens = words(sentence)
+    tokens = lower_words(lowered, *unit) if lowered is not None else words(sentence)
     stripped = sentence.rstrip(" \"')")
     count = len(tokens)
     shape = ["len:" + ("1" if count < 4 else "2" if count < 9 else "3" if count < 20 else "4")]
@@ -130,7 +134,9 @@ def classify(text: str, units: Sequence[tuple[int, int]], model: SentenceModel |
     """Unit index -> (likeliest category, probability of marketing) for units scoring above
     the model's threshold; `only` limits scoring to those indices (the page tone uses all)."""
     model = model or load_model()
-    sentences = [unit_features(text, u) for u in units]
+    lowered = text.lower()
+    lowered = lowered if len(lowered) == len(text) else None  # "İ" lowers to two characters
+    sentences = [unit_features(text, u, lowered) for u in units]
     page = page_features(sentences)
     chosen = sorted(only) if only is not None else range(len(units))
     probs = model.probabilities([sentences[k] for k in chosen], page)
