@@ -87,7 +87,9 @@ _REASONED = re.compile(r"\bearly[- ]bird\ price\b|\bratios?\b|\bif\ you\ feel\ (
 _THAN = re.compile(r"\bthan\b(?:\s+[\w']+){0,3}\s+$", re.I)
 _PROMISE = re.compile(r"\b(?:you|we|so)\b(?:\s+\w+){0,3}\s+$", re.I)
 _NEGATION = re.compile(r"(?:\b(?:not|no|never|without|nor|cannot|neither|unlikely|un-?proven|"
-                       r"myth|false|rather than)\b|n't\b)[^.!?;:]{0,25}$", re.I)
+                       r"myth|false|rather than)\b|n't\b)"
+                       r"(?:(?!,? (?:and|but) (?:it|this|they|we|you)\b)[^.!?;:]){0,25}$",
+                       re.I)  # "never normal and it is 100% treatable": the negation has ended
 # "Surname AB, Surname CD. Title. Journal. 2010;42(6):1062-1071." and the like
 _REFERENCE_ENTRY = re.compile(r"\b(?:19|20)\d\d\s?;\s?\d+(?:\(\d+\))?:\s?\d+|\bdoi:\s?10\.\d|"
                               r"^[A-Z][\w'-]+ [A-Z]{1,3}(?:, [A-Z][\w'-]+ [A-Z]{1,3})+[.,]", re.M)
@@ -159,7 +161,7 @@ def survives(text: str, unit: tuple[int, int], start: int, end: int, rule: Rule)
         return False
     if rule.lead_in and not rule.lead_in.search(lead_in(text, unit)):
         return False
-    if _asks(text, unit) and rule.category != "urgency_pressure":
+    if (_asks(text, unit) or _quoted_question(text, start)) and rule.category != "urgency_pressure":
         return False  # a question asks; but "Why wait?" still pushes
     if rule.category == "testimonial" and _UNATTRIBUTED.search(text, unit[0], unit[1]):
         return False  # "my shoulder is better, but I can't tell whether it was the needling"
@@ -184,6 +186,12 @@ def survives(text: str, unit: tuple[int, int], start: int, end: int, rule: Rule)
     after = hedged(text[end:hi], modals=rule.hedge_after and modals, boosted=boosted)
     return not (hedged(text[lo:start], modals, boosted) or after
                 or hedged(_CHOICE.sub("", lead_in(text, unit)), modals) or cited(text, unit))
+
+
+def _quoted_question(text: str, at: int) -> bool:
+    """Whether `at` lies in a quoted question ("Will needling fix my neck?" is one we hear)."""
+    quoted = quotation(text, at)
+    return bool(quoted) and text[quoted[0]:quoted[1]].rstrip().endswith("?")
 
 
 def _asks(text: str, unit: tuple[int, int]) -> bool:

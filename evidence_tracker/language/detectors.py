@@ -240,6 +240,8 @@ def comparison(text: str, unit: tuple[int, int], m: re.Match) -> bool:
     if word in ("compared", "instead"):
         if not after or after[0] not in {"to", "with", "of", "than"}:
             return False
+        if word == "compared" and not _claims_more(unit_tokens(text, unit)):
+            return False  # "Compared with other treatments" heads a section; it claims nothing
         after = after[1:]
     return any(in_class(w, "care") for w in after)
 
