@@ -165,10 +165,8 @@ def survives(text: str, unit: tuple[int, int], start: int, end: int, rule: Rule)
         return False  # a question asks; but "Why wait?" still pushes
     if rule.category == "testimonial" and _UNATTRIBUTED.search(text, unit[0], unit[1]):
         return False  # "my shoulder is better, but I can't tell whether it was the needling"
-    if _DEBUNKED.match(text, unit[0], unit[1]) or _REBUTTED.search(text, unit[0], unit[1]):
-        return False  # "Myth: it only masks the pain" quotes the claim to refute it
     if _reports_research(text, unit):
-        return False  # a sentence with its own citation, or a reference-list entry
+        return False  # its own citation or a reference entry; "Myth: it only masks the pain"
     if rule.category == "urgency_pressure" and _REASONED.search(text, unit[0], unit[1]):
         return False  # "early-bird price", "16 places to keep the tutor ratio low": information
     lo, hi = clause(text, unit, start, end)
@@ -204,11 +202,12 @@ def _asks(text: str, unit: tuple[int, int]) -> bool:
 
 @lru_cache(maxsize=4096)
 def _reports_research(text: str, unit: tuple[int, int]) -> bool:
-    """Whether `unit` carries its own citation or lies on a reference-list line (asked once per
-    sentence, not once per rule that matched in it)."""
+    """Whether `unit` carries its own citation, lies on a reference-list line, or quotes a
+    claim to refute it (asked once per sentence, not once per rule that matched in it)."""
     end = text.find("\n", unit[1])
     line = (text.rfind("\n", 0, unit[0]) + 1, len(text) if end < 0 else end)
-    return bool(_CITATION.search(text, unit[0], unit[1]) or _REFERENCE_ENTRY.search(text, *line))
+    return bool(_CITATION.search(text, unit[0], unit[1]) or _REFERENCE_ENTRY.search(text, *line)
+                or _DEBUNKED.match(text, unit[0], unit[1]) or _REBUTTED.search(text, unit[0], unit[1]))
 
 
 def hedged(text: str, modals: bool = True, boosted: bool = False) -> bool:

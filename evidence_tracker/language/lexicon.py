@@ -46,7 +46,10 @@ def norm(word: str) -> str:
 @lru_cache(maxsize=65536)
 def tokens(text: str, start: int = 0) -> Tokens:
     """Words and commas of `text` (found from offset `start` on) with their offsets."""
-    return tuple((m.group().lower(), start + m.start()) for m in _TOKEN.finditer(text))
+    lowered = text.lower()
+    if len(lowered) != len(text):  # "İ" lowers to two characters: lower word by word
+        return tuple([(m.group().lower(), start + m.start()) for m in _TOKEN.finditer(text)])
+    return tuple([(m.group(), start + m.start()) for m in _TOKEN.finditer(lowered)])
 
 
 def words(text: str) -> list[str]:
