@@ -110,13 +110,15 @@ _DEBUNKED = re.compile(r"(?:myths?|false|fiction|claim)\s*(?:#?\d+\s*)?[:.\-â€“â
 # "we may use:" over a list hedges which care is chosen, not what each item is said to do
 _CHOICE = re.compile(r"\b(?:may|might|can|could)\s+(?:also\s+)?(?:use|offer|recommend|suggest|"
                      r"combine|add|try|choose|provide|apply)\b|\b(?:treatments?|programmes?|programs?|"
-                     r"plans?|sessions?|care|options|approach)\s+(?:may|might|can|could)\s+(?:also\s+)?"
-                     r"(?:include|involve)\b", re.I)
+                     r"plans?|sessions?|care|options|approach)\s+(?:then\s+)?(?:may|might|can|could|usually|"
+                     r"often|typically|generally|normally)\s+(?:also\s+)?(?:include|involve|combine)s?\b",
+                     re.I)
 # "the common explanation that massage flushes out toxins doesn't hold up" reports a claim to refute it
 _REBUTTED = re.compile(r"\b(?:explanation|idea|claim|notion|belief|theory|suggestion|story)s? "
                        r"(?:is )?that\b[^.!?]{0,120}?\b(?:doesn't|does not|don't|do not|isn't|is not|"
                        r"aren't|are not)\s+(?:really\s+)?(?:hold up|stand up|supported|true|correct|"
                        r"accurate|backed)", re.I)
+_CHROME = re.compile(r"[ \t]*(?:tags|categories|category|filed under|posted in|related posts?)\s*:", re.I)
 _RHETORICAL = re.compile(r"(?:ready to|want to|tired of|sick of|fed up with)\b", re.I)
 _QUESTION_LINE = re.compile(r"[ \t]*(?:Q|Question)\s*\d*\s*[:.]\s", re.I)
 _NEAR = 200  # characters after a sentence where a citation still counts as "near"
@@ -161,6 +163,8 @@ def survives(text: str, unit: tuple[int, int], start: int, end: int, rule: Rule)
         return False
     if rule.lead_in and not rule.lead_in.search(lead_in(text, unit)):
         return False
+    if _CHROME.match(text, text.rfind("\n", 0, unit[0]) + 1):
+        return False  # "Tags: cupping, recovery, evidence, Olympics": the page's furniture
     if (_asks(text, unit) or _quoted_question(text, start)) and rule.category != "urgency_pressure":
         return False  # a question asks; but "Why wait?" still pushes
     if rule.category == "testimonial" and _UNATTRIBUTED.search(text, unit[0], unit[1]):

@@ -22,7 +22,7 @@ from evidence_tracker.language.lexicon import (IRREGULAR, Tokens, in_class, lexi
 
 _DETERMINERS = frozenset("the a an your our their his her its these those this that no any".split())
 _CONDITIONS = frozenset({"if", "unless", "whether", "once", "until"})  # "once soreness settles"
-_NOUN_NEXT = frozenset({"are", "is", "were", "was", "have", "of"})
+_NOUN_NEXT = frozenset({"are", "is", "were", "was", "have", "of", "for"})  # "stretches for your back"
 _FIRST_PERSON = frozenset({"i", "i'm", "i've", "i'd", "i'll", "my", "me", "myself"})
 
 
