@@ -106,11 +106,9 @@ def _may_act(text: str, unit: tuple[int, int], start: int) -> bool:
     at few of them): False when the word at `start` is no effect verb and no body word, or
     is a body word with no unknown verb among the four words before it (`_verb_before`)."""
     found = _WORD.match(text, start)
-    word = found.group().lower() if found else ""
-    if not word or verb_lemma(word, "outcome_verbs") or verb_lemma(word):
-        return True
-    if not _object_class(word):
-        return False
+    kind = _gate_kind(found.group().lower()) if found else "verb"
+    if kind != "noun":
+        return kind == "verb"
     lo = max(unit[0], start - 64)  # four words, as a rule; too few and the full path decides
     before = words(text[lo:start])
     if lo > unit[0]:  # the window may cut its first word in two, and hold too few words
@@ -118,6 +116,14 @@ def _may_act(text: str, unit: tuple[int, int], start: int) -> bool:
         if len(before) < 4:
             return True
     return any(_unknown_verb(w) for w in before[-4:])
+
+
+@lru_cache(maxsize=65536)
+def _gate_kind(word: str) -> str:
+    """"verb" (an effect or outcome verb), "noun" (a body or outcome word) or "" for `word`."""
+    if verb_lemma(word, "outcome_verbs") or verb_lemma(word):
+        return "verb"
+    return "noun" if _object_class(word) else ""
 
 
 def _own_object(after: Tokens) -> Tokens:

@@ -174,23 +174,24 @@ def _candidates(text: str, units: list[tuple[int, int]],
 def _unit_findings(text: str, unit: tuple[int, int], starts: dict[int, list[int]],
                    rules: RuleSet) -> list:
     """The surviving (rule, span) of one unit: rules in priority order, first match of each."""
-    hits, found = [], set()
+    hits, found, primary = [], set(), False
     whole = unit[1] - unit[0] <= _LONG_SENTENCE  # every finding spans the unit (see `_span`)
+    end, all_rules = unit[1], rules.rules
     for index in sorted(starts):
-        rule = rules.rules[index]
-        if rule.model or (rule.fallback and any(not r.fallback for r, _ in hits)) or (
+        rule = all_rules[index]
+        if rule.model or (rule.fallback and primary) or (
                 whole and rule.category in found and rule.category != "testimonial"):
             continue  # it would be dropped below or in `scan`: skip the work
+        match, detector = rule.pattern.match, rule.detector
         for position in starts[index]:
-            m = rule.pattern.match(text, position, unit[1])
-            if m and (rule.detector is None or detectors.DETECTORS[rule.detector](text, unit, m)) \
+            m = match(text, position, end)
+            if m and (detector is None or detectors.DETECTORS[detector](text, unit, m)) \
                     and context.survives(text, unit, m.start(), m.end(), rule):
                 hits.append((rule, _span(text, unit, m, rule)))
                 found.add(rule.category)
+                primary = primary or not rule.fallback
                 break
-    if any(not r.fallback for r, _ in hits):
-        hits = [(r, s) for r, s in hits if not r.fallback]
-    return hits
+    return [(r, s) for r, s in hits if not r.fallback] if primary else hits
 
 
 def _span(text: str, unit: tuple[int, int], m: re.Match, rule: Rule) -> tuple[int, int]:

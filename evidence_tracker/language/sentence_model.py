@@ -55,7 +55,7 @@ class SentenceModel:
         starts = []
         for sentence in sentences:
             starts.append(len(rows))
-            rows += [index[name] for name in sentence if name in index]
+            rows += [row for row in map(index.get, sentence) if row is not None]
         totals = np.tile(tone, (len(sentences), 1))
         if rows:  # each sentence's rows are contiguous: sum them by segment
             counts = np.diff([*starts, len(rows)])
