@@ -134,3 +134,25 @@ def test_user_rules_whose_examples_misbehave_are_bad_input(capsys, page):
         "    examples:\n      flag: ['a cleanse']\n      pass: ['water']\n")
     code, _, err = lint(capsys, "page.md", "--rules", "rules.yaml")
     assert code == 2 and "example should flag but does not: 'a cleanse'" in err
+
+
+def test_several_processes_give_the_same_findings_in_the_same_order(capsys, tmp_path,
+                                                                    monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    dev = Path(__file__).parent / "lint_dev"
+    for source in sorted(dev.glob("r64-*")):
+        (tmp_path / source.name).write_bytes(source.read_bytes())
+    one = lint(capsys, ".", "--format", "json", "--jobs", "1")
+    two = lint(capsys, ".", "--format", "json", "--jobs", "2")
+    assert one == two and len(json.loads(one[1])) > 50
+
+
+def test_a_bad_file_linted_in_a_worker_process_is_one_line_and_exit_2(capsys, tmp_path,
+                                                                     monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for k in range(4):
+        Path(f"p{k}.md").write_text(PAGE)
+    Path("p2.md").write_bytes(b"ok\n\xff\xfe broken")
+    code, out, err = lint(capsys, ".", "--jobs", "2")
+    assert code == 2 and "p2.md:2: file: is not UTF-8 text" in err
+    assert len(err.strip().splitlines()) == 1

@@ -70,6 +70,32 @@ def expand(paths: tuple[str, ...]) -> list[Path]:
     return found
 
 
+def lint_files(files: list[Path], rules, jobs: int = 1) -> list:
+    """The findings of `files`, in order, linted by `jobs` processes when there are several
+    files (each process reads and lints whole files; the first bad file's error is raised)."""
+    if jobs < 2 or len(files) < 2:
+        return [f for path in files for f in _lint_file(path, rules)]
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunk = max(1, min(16, len(files) // (jobs * 4)))  # pages take milliseconds: hand out batches
+    with ProcessPoolExecutor(jobs, initializer=_set_worker_rules, initargs=(rules,)) as pool:
+        return [f for found in pool.map(_lint_file, files, chunksize=chunk) for f in found]
+
+
+_WORKER_RULES = None  # the rules a worker process lints with (set once when it starts)
+
+
+def _set_worker_rules(rules) -> None:
+    global _WORKER_RULES
+    _WORKER_RULES = rules
+
+
+def _lint_file(path: Path, rules=None) -> list:
+    from evidence_tracker.language import lint_text
+
+    return lint_text(read_source(path), path=str(path), rules=rules or _WORKER_RULES)
+
+
 def _rules(rules_file: str | None):
     """The shipped rules, plus the user's file whose examples must behave as they say."""
     from evidence_tracker.language import check_examples, load_rules
@@ -90,20 +116,21 @@ def _rules(rules_file: str | None):
               help="Exit 1 when an open finding reaches this severity.")
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False),
               help="An extra rules YAML file: adds, replaces or disables rules.")
-def lint(paths: tuple[str, ...], fmt: str, fail_on: str, rules_file: str | None) -> int:
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes linting files at once (default: one per CPU core, at most 8).")
+def lint(paths: tuple[str, ...], fmt: str, fail_on: str, rules_file: str | None,
+         jobs: int | None) -> int:
     """Flag marketing language (evidence appeals, certainty, hype, testimonials, pressure,
     comparisons, mechanisms as fact, vague benefits) in text, Markdown or HTML files.
 
     Silence one flag with a reason: <!-- evidence-tracker: ignore RULE -- reason --> before
     the paragraph, list or heading it applies to (Markdown and HTML).
     """
-    from evidence_tracker.language import lint_text
     from evidence_tracker.language.formats import FORMATS, reaches, summary
 
     rules = _rules(rules_file)
     files = expand(paths)
-    findings = [f for path in files
-                for f in lint_text(read_source(path), path=str(path), rules=rules)]
+    findings = lint_files(files, rules, jobs or min(os.cpu_count() or 1, 8))
     click.echo(FORMATS[fmt].render(findings, rules), nl=False)
     click.echo(summary(findings, len(files)), err=True)
     return EXIT_FINDINGS if any(reaches(f, fail_on) for f in findings) else EXIT_OK
