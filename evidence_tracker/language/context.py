@@ -86,8 +86,8 @@ _REASONED = re.compile(r"\bearly[- ]bird\ price\b|\bratios?\b|\bif\ you\ feel\ (
                        re.I)
 _THAN = re.compile(r"\bthan\b(?:\s+[\w']+){0,3}\s+$", re.I)
 _PROMISE = re.compile(r"\b(?:you|we|so)\b(?:\s+\w+){0,3}\s+$", re.I)
-_NEGATION = re.compile(r"(?:\b(?:not|no|never|without|nor|cannot|neither|unlikely|un-?proven|"
-                       r"myth|false|rather than)\b|n't\b)"
+_NEGATION = re.compile(r"(?:\b(?:not|no(?! doubt| question)|never|without|nor|cannot|neither|"
+                       r"unlikely|un-?proven|myth|false|rather than)\b|n't\b)"
                        r"(?:(?!,? (?:and|but) (?:it|this|they|we|you)\b)[^.!?;:]){0,25}$",
                        re.I)  # "never normal and it is 100% treatable": the negation has ended
 # "Surname AB, Surname CD. Title. Journal. 2010;42(6):1062-1071." and the like
@@ -109,16 +109,20 @@ _CITATION = re.compile(r"""
 _DEBUNKED = re.compile(r"(?:myths?|false|fiction|claim)\s*(?:#?\d+\s*)?[:.\-–—]", re.I)
 # "we may use:" over a list hedges which care is chosen, not what each item is said to do
 _CHOICE = re.compile(r"\b(?:may|might|can|could)\s+(?:also\s+)?(?:use|offer|recommend|suggest|"
-                     r"combine|add|try|choose|provide|apply)\b|\b(?:treatments?|programmes?|programs?|"
-                     r"plans?|sessions?|care|options|approach)\s+(?:then\s+)?(?:may|might|can|could|usually|"
-                     r"often|typically|generally|normally)\s+(?:also\s+)?(?:include|involve|combine)s?\b",
-                     re.I)
-# "the common explanation that massage flushes out toxins doesn't hold up" reports a claim to refute it
+                     r"combine|add|try|choose|provide|apply)\b|"
+                     r"\b(?:treatments?|programmes?|programs?|plans?|sessions?|care|options|approach)"
+                     r"\s+(?:then\s+)?(?:may|might|can|could|usually|often|typically|generally|normally)"
+                     r"\s+(?:also\s+)?(?:include|involve|combine)s?\b", re.I)
+# "the common explanation that massage flushes out toxins doesn't hold up" refutes a claim
 _REBUTTED = re.compile(r"\b(?:explanation|idea|claim|notion|belief|theory|suggestion|story)s? "
-                       r"(?:is )?that\b[^.!?]{0,120}?\b(?:doesn't|does not|don't|do not|isn't|is not|"
-                       r"aren't|are not)\s+(?:really\s+)?(?:hold up|stand up|supported|true|correct|"
-                       r"accurate|backed)", re.I)
-_CHROME = re.compile(r"[ \t]*(?:tags|categories|category|filed under|posted in|related posts?)\s*:", re.I)
+                       r"(?:is )?that\b[^.!?]{0,120}?\b(?:doesn't|does not|don't|do not|isn't|"
+                       r"is not|aren't|are not)\s+(?:really\s+)?(?:hold up|stand up|supported|"
+                       r"true|correct|accurate|backed)|\bno (?!doubt|question|wonder|longer|more)"
+                       r"(?:[\w-]+ ){1,6}(?:has|have) (?:yet )?been (?:shown|proven|found|demonstrated)",
+                       re.I)
+# ("No single type of exercise has been shown to be better" reports an absence of evidence)
+_CHROME = re.compile(r"[ \t]*(?:tags|categories|category|filed under|posted in|related posts?)\s*:",
+                     re.I)
 _RHETORICAL = re.compile(r"(?:ready to|want to|tired of|sick of|fed up with)\b", re.I)
 _QUESTION_LINE = re.compile(r"[ \t]*(?:Q|Question)\s*\d*\s*[:.]\s", re.I)
 _NEAR = 200  # characters after a sentence where a citation still counts as "near"
@@ -210,8 +214,9 @@ def _reports_research(text: str, unit: tuple[int, int]) -> bool:
     claim to refute it (asked once per sentence, not once per rule that matched in it)."""
     end = text.find("\n", unit[1])
     line = (text.rfind("\n", 0, unit[0]) + 1, len(text) if end < 0 else end)
-    return bool(_CITATION.search(text, unit[0], unit[1]) or _REFERENCE_ENTRY.search(text, *line)
-                or _DEBUNKED.match(text, unit[0], unit[1]) or _REBUTTED.search(text, unit[0], unit[1]))
+    lo, hi = unit
+    return bool(_CITATION.search(text, lo, hi) or _REFERENCE_ENTRY.search(text, *line)
+                or _DEBUNKED.match(text, lo, hi) or _REBUTTED.search(text, lo, hi))
 
 
 def hedged(text: str, modals: bool = True, boosted: bool = False) -> bool:

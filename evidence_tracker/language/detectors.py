@@ -22,7 +22,9 @@ from evidence_tracker.language.lexicon import (IRREGULAR, Tokens, in_class, lexi
 
 _DETERMINERS = frozenset("the a an your our their his her its these those this that no any".split())
 _CONDITIONS = frozenset({"if", "unless", "whether", "once", "until"})  # "once soreness settles"
-_NOUN_NEXT = frozenset({"are", "is", "were", "was", "have", "of", "for"})  # "stretches for your back"
+_ARTICLES = frozenset("the a an your our their his her its".split())
+# "the cuts are made", "stretches for your back": a noun
+_NOUN_NEXT = frozenset({"are", "is", "were", "was", "have", "of", "for"})
 _FIRST_PERSON = frozenset({"i", "i'm", "i've", "i'd", "i'll", "my", "me", "myself"})
 
 
@@ -72,7 +74,11 @@ def _effect_kind(text: str, unit: tuple[int, int], start: int, end: int) -> str 
     word = toks[i][0]
     if _object_class(word):
         return _verb_before(text, toks, i)
-    if verb_lemma(word, "outcome_verbs"):  # "provides relief", "means faster recovery"
+    outcome_verb = verb_lemma(word, "outcome_verbs")
+    if outcome_verb:  # "provides relief", "means faster recovery"
+        prev = toks[i - 1][0] if i else ""
+        if prev in _ARTICLES or (prev in ("this", "that") and outcome_verb[1] == "base"):
+            return None  # "the result", "that result doesn't mean": a noun
         if not _care_before(toks, i) or _REPORTED.search(text, lo, hi):
             return None  # "pregnancy brings changes", "trials have produced mixed results"
         after = [w for w, _ in toks[i + 1:i + 6]]

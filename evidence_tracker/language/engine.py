@@ -23,7 +23,8 @@ from evidence_tracker.language.rules import Rule, RuleSet, load_rules, rule_ids,
 from evidence_tracker.language.source import SourceText, Suppression, guess_format
 
 _CURLY = re.compile("[‘’‚‛′“”„‟″]")
-_STRAIGHT = dict(zip("‘’‚‛′“”„‟″", "'''''\"\"\"\"\""))  # applied by `re.sub`: `translate` is slower
+# applied by `re.sub`, which is faster than `translate` when few quotes are curly
+_STRAIGHT = dict(zip("‘’‚‛′“”„‟″", "'''''\"\"\"\"\""))
 _LONG_SENTENCE = 240  # longer than this, a finding spans the clause instead
 _LIST_ITEM = re.compile(r"(?:[-*•·▪–]|\d+[.)])\s")
 _MODEL_AFTER = 2  # rule findings a page needs before the sentence model may add its own
@@ -100,14 +101,16 @@ def _is_heading(text: str, span: tuple[int, int]) -> bool:
         return False
     # bullets of one list are separate claims; a numbered line over a paragraph of its own
     # ("3. Breaks down scar tissue", then prose) is a heading
-    return not _LIST_ITEM.match(line) or _over_paragraph(text, len(text) if line_end < 0 else line_end)
+    return not _LIST_ITEM.match(line) or _over_paragraph(
+        text, len(text) if line_end < 0 else line_end)
 
 
 def _over_paragraph(text: str, line_end: int) -> bool:
     """Whether a blank line and then a line that is no list item follow `line_end`."""
     rest = text[line_end:line_end + 400]
     body = rest.lstrip()
-    return rest[:len(rest) - len(body)].count("\n") >= 2 and bool(body) and not _LIST_ITEM.match(body)
+    blank_line = rest[:len(rest) - len(body)].count("\n") >= 2
+    return blank_line and bool(body) and not _LIST_ITEM.match(body)
 
 
 def _under(text: str, heading: tuple[int, int], span: tuple[int, int]) -> bool:

@@ -65,8 +65,9 @@ def endorsement(text: str, unit: tuple[int, int], m: re.Match) -> bool:
     return any(in_class(w, "endorsers") for w, _ in toks[i + 2:i + 8])
 
 
-_REGULATED = re.compile(r"\b(?:register(?:ed)?|accredit\w*|regulat\w*|member of|patient information|"
-                        r"governance|committee)\b", re.I)  # a leaflet's sign-off is no endorsement
+# a register's approval, or a leaflet's sign-off ("approved by the Patient Information Group")
+_REGULATED = re.compile(r"\b(?:register(?:ed)?|accredit\w*|regulat\w*|member of|"
+                        r"patient information|governance|committee)\b", re.I)
 
 
 def gates() -> dict[str, list[str]]:

@@ -56,8 +56,8 @@ class Prefilter:
         those of its longest known prefix, which already hold the shorter ones' (see `build`);
         remembered up to `_MEMO` heads, as a plain dict is the hot path of a lint run."""
         by_prefix = self.rules_by_prefix
-        rules = next((by_prefix[head[:k]] for k in range(len(head), 0, -1) if head[:k] in by_prefix),
-                     frozenset())
+        rules = next((by_prefix[head[:k]] for k in range(len(head), 0, -1)
+                      if head[:k] in by_prefix), frozenset())
         if len(self.heads) < _MEMO:
             self.heads[head] = rules
         return rules
