@@ -81,7 +81,10 @@ _BOOSTER = re.compile(r"\b(?:just|only|significant(?:ly)?|dramatic(?:ally)?|imme
                       re.I)
 _UNATTRIBUTED = re.compile(r"\b(?:can't|cannot|can\ not|couldn't)\ (?:honestly\ )?(?:tell|say|know)\b|"
                            r"\bno\ way\ (?:of\ knowing|to\ know)|\bhard\ to\ (?:say|know|tell)\b|"
-                           r"\bwould\ have\ (?:got|gotten|improved|recovered|settled)\b", re.I)
+                           r"\bwould\ have\ (?:got|gotten|improved|recovered|settled)\b|"
+                           # a clinician's observation of others: "I've noticed that when ..., some"
+                           r"\bI(?:'ve|\ have)?\ (?:noticed|seen|found|observed)\ that\ (?:when|if|many|"
+                           r"most|some|people|patients|clients|a\ lot)\b", re.I)
 _REASONED = re.compile(r"\bearly[- ]bird\ price\b|\bratios?\b|\bif\ you\ feel\ (?:rushed|pressured|pushed)\b|\bto keep (?:the )?(?:groups?|class(?:es)?|numbers)\b",
                        re.I)
 _THAN = re.compile(r"\bthan\b(?:\s+[\w']+){0,3}\s+$", re.I)
