@@ -84,7 +84,11 @@ _UNATTRIBUTED = re.compile(r"\b(?:can't|cannot|can\ not|couldn't)\ (?:honestly\ 
                            r"\bwould\ have\ (?:got|gotten|improved|recovered|settled)\b|"
                            # a clinician's observation of others: "I've noticed that when ..., some"
                            r"\bI(?:'ve|\ have)?\ (?:noticed|seen|found|observed)\ that\ (?:when|if|many|"
-                           r"most|some|people|patients|clients|a\ lot)\b", re.I)
+                           r"most|some|people|patients|clients|a\ lot)\b|"
+                           # a clinician's doubt or career: "still debated", "the people I see"
+                           r"\b(?:debated|haven't\ clearly\ shown|not\ clearly\ shown|can't\ point\ to|"
+                           r"(?:people|patients|clients)\ I\ see|I\ was\ taught|as\ a\ new\ graduate)\b",
+                           re.I)
 _REASONED = re.compile(r"\bearly[- ]bird\ price\b|\bratios?\b|\bif\ you\ feel\ (?:rushed|pressured|pushed)\b|\bto keep (?:the )?(?:groups?|class(?:es)?|numbers)\b",
                        re.I)
 _THAN = re.compile(r"\bthan\b(?:\s+[\w']+){0,3}\s+$", re.I)

@@ -201,7 +201,9 @@ def _unknown_verb(word: str) -> bool:
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")  # a word as `lexicon.tokens` reads it
-_DEFINITION = re.compile(r"\b(?:in|during|by) which\b", re.I)
+_DEFINITION = re.compile(r"\b(?:in|during|by) which\b|\b(?:means|involves) (?:that )?(?:your|the|a) "
+                         r"(?:physio\w*|therapist|practitioner|clinician|osteopath|chiropractor)\b",
+                         re.I)  # "Mobilisation means your physiotherapist moves a joint slowly"
 _BULLET_WORDS = 8  # a benefit bullet is short: "Styles range from relaxing..." is prose
 _OBJECT_PRONOUNS = frozenset({"us", "you", "them", "me", "him", "her"})
 _AFTER_NOUN = frozenset("for of in on with at from and or to by are were is have such like "
@@ -298,6 +300,10 @@ def quoted_testimonial(text: str, unit: tuple[int, int], m: re.Match) -> bool:
             w in _FIRST_PERSON or in_class(w, "outcomes") or in_class(w, "physiology")
             for w in words)
     if m.group() in "—–":  # a block signed "— Name": a story in the first person above it
+        if not text[m.end():m.end() + 3].lstrip()[:1].isupper():
+            return False  # "unclear – some heel pain ...": a dash inside a sentence
+        if text[unit[0]:m.start()].rstrip(" \"'").endswith("?"):
+            return False  # a reader's signed question: "Is it worth it?" — Jo, 46
         words = [w for w, pos in unit_tokens(text, unit) if pos < m.start()]
         return len(words) >= 4 and bool(_FIRST_PERSON & set(words))
     quoted = context.quotation(text, m.start())
