@@ -18,11 +18,11 @@ from evidence_tracker.language import context, people, urgency
 from evidence_tracker.language.prefilter import trie
 from evidence_tracker.language.lexicon import (IRREGULAR, Tokens, in_class, lexicon, norm,
                                                raw_lexicon, span_tokens, tokens,
-                                               unit_tokens, verb_lemma, words)
+                                               unit_tokens, verb_lemma, word_at, words)
 
 _DETERMINERS = frozenset("the a an your our their his her its these those this that no any".split())
 _CONDITIONS = frozenset({"if", "unless", "whether", "once", "until"})  # "once soreness settles"
-_ARTICLES = frozenset("the a an your our their his her its".split())
+_ARTICLES = _DETERMINERS - {"these", "those", "this", "that", "no", "any"}  # "the result": a noun
 # "the cuts are made", "stretches for your back": a noun
 _NOUN_NEXT = frozenset({"are", "is", "were", "was", "have", "of", "for"})
 _FIRST_PERSON = frozenset({"i", "i'm", "i've", "i'd", "i'll", "my", "me", "myself"})
@@ -111,8 +111,8 @@ def _may_act(text: str, unit: tuple[int, int], start: int) -> bool:
     """A cheap first look for `_effect_kind` (its gate words are common; it finds an effect
     at few of them): False when the word at `start` is no effect verb and no body word, or
     is a body word with no unknown verb among the four words before it (`_verb_before`)."""
-    found = _WORD.match(text, start)
-    kind = _gate_kind(found.group().lower()) if found else "verb"
+    word = word_at(text, start)
+    kind = _gate_kind(word) if word else "verb"
     if kind != "noun":
         return kind == "verb"
     lo = max(unit[0], start - 64)  # four words, as a rule; too few and the full path decides
@@ -200,7 +200,6 @@ def _unknown_verb(word: str) -> bool:
                 or any(in_class(word, c) for c in _NOUN_CLASSES))
 
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")  # a word as `lexicon.tokens` reads it
 _DEFINITION = re.compile(r"\b(?:in|during|by) which\b|\b(?:means|involves) (?:that )?(?:your|the|a) "
                          r"(?:physio\w*|therapist|practitioner|clinician|osteopath|chiropractor)\b",
                          re.I)  # "Mobilisation means your physiotherapist moves a joint slowly"

@@ -14,7 +14,8 @@ from importlib import resources
 
 import yaml
 
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*|[,;:!]")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_TOKEN = re.compile(_WORD.pattern + r"|\d[\d,.]*|[,;:!]")
 IRREGULAR = {"broken": "break", "driven": "drive", "beaten": "beat", "undone": "undo",
              "freed": "free", "shut": "shut", "cut": "cut", "fed": "feed", "woken": "wake"}
 _PREFIXES = ("re", "super", "turbo", "over")
@@ -46,10 +47,22 @@ def norm(word: str) -> str:
 @lru_cache(maxsize=65536)
 def tokens(text: str, start: int = 0) -> Tokens:
     """Words and commas of `text` (found from offset `start` on) with their offsets."""
-    lowered = text.lower()
-    if len(lowered) != len(text):  # "İ" lowers to two characters: lower word by word
+    lowered = same_length_lower(text)
+    if lowered is None:  # lower word by word
         return tuple([(m.group().lower(), start + m.start()) for m in _TOKEN.finditer(text)])
     return tuple([(m.group(), start + m.start()) for m in _TOKEN.finditer(lowered)])
+
+
+def same_length_lower(text: str) -> str | None:
+    """`text` in lower case, or None when lowering moves offsets ("İ" lowers to two characters)."""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else None
+
+
+def word_at(text: str, at: int) -> str:
+    """The lower-case word starting at offset `at` of `text` (as `tokens` reads it), or ""."""
+    found = _WORD.match(text, at)
+    return found.group().lower() if found else ""
 
 
 def words(text: str) -> list[str]:

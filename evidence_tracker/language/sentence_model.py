@@ -22,7 +22,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from evidence_tracker.language.lexicon import lexicon, lower_words, norm, verb_lemma, words
+from evidence_tracker.language.lexicon import (lexicon, lower_words, norm, same_length_lower,
+                                               verb_lemma, words)
 
 NONE = "none"
 MODEL_FILE = "sentence_model.json"
@@ -134,8 +135,7 @@ def classify(text: str, units: Sequence[tuple[int, int]], model: SentenceModel |
     """Unit index -> (likeliest category, probability of marketing) for units scoring above
     the model's threshold; `only` limits scoring to those indices (the page tone uses all)."""
     model = model or load_model()
-    lowered = text.lower()
-    lowered = lowered if len(lowered) == len(text) else None  # "İ" lowers to two characters
+    lowered = same_length_lower(text)
     sentences = [unit_features(text, u, lowered) for u in units]
     page = page_features(sentences)
     chosen = sorted(only) if only is not None else range(len(units))
