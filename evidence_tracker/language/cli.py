@@ -93,7 +93,8 @@ def _set_worker_rules(rules) -> None:
 def _lint_file(path: Path, rules=None) -> list:
     from evidence_tracker.language import lint_text
 
-    return lint_text(read_source(path), path=str(path), rules=rules or _WORKER_RULES)
+    return lint_text(read_source(path), path=str(path),
+                     rules=_WORKER_RULES if rules is None else rules)
 
 
 def _rules(rules_file: str | None):

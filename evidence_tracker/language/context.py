@@ -120,14 +120,14 @@ _CHOICE = re.compile(r"\b(?:may|might|can|could)\s+(?:also\s+)?(?:use|offer|reco
                      r"\b(?:treatments?|programmes?|programs?|plans?|sessions?|care|options|approach)"
                      r"\s+(?:then\s+)?(?:may|might|can|could|usually|often|typically|generally|normally)"
                      r"\s+(?:also\s+)?(?:include|involve|combine)s?\b", re.I)
-# "the common explanation that massage flushes out toxins doesn't hold up" refutes a claim
+# "the common explanation that massage flushes out toxins doesn't hold up" refutes a claim;
+# "No single type of exercise has been shown to be better" reports an absence of evidence
 _REBUTTED = re.compile(r"\b(?:explanation|idea|claim|notion|belief|theory|suggestion|story)s? "
                        r"(?:is )?that\b[^.!?]{0,120}?\b(?:doesn't|does not|don't|do not|isn't|"
                        r"is not|aren't|are not)\s+(?:really\s+)?(?:hold up|stand up|supported|"
                        r"true|correct|accurate|backed)|\bno (?!doubt|question|wonder|longer|more)"
                        r"(?:[\w-]+ ){1,6}(?:has|have) (?:yet )?been (?:shown|proven|found|demonstrated)",
                        re.I)
-# ("No single type of exercise has been shown to be better" reports an absence of evidence)
 _CHROME = re.compile(r"[ \t]*(?:tags|categories|category|filed under|posted in|related posts?)\s*:",
                      re.I)
 _RHETORICAL = re.compile(r"(?:ready to|want to|tired of|sick of|fed up with)\b", re.I)
